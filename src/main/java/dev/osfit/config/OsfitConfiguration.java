@@ -1,0 +1,39 @@
+package dev.osfit.config;
+
+import dev.osfit.image.WindowsTagTable;
+import dev.osfit.match.PodCompiler;
+import dev.osfit.match.Scoring;
+import dev.osfit.node.NodeCatalog;
+import dev.osfit.wire.ExtenderDecoder;
+import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the plain-Java core (decoder, compiler, scoring, node catalog) from {@link OsfitProperties}. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OsfitProperties.class)
+public class OsfitConfiguration {
+
+    @Bean
+    ExtenderDecoder extenderDecoder() {
+        return new ExtenderDecoder();
+    }
+
+    @Bean
+    Scoring scoring(OsfitProperties properties) {
+        return properties.scoring().toScoring();
+    }
+
+    /** Image sources after the pod's annotation and before its selectors, in the order they are asked. */
+    @Bean
+    PodCompiler podCompiler(OsfitProperties properties) {
+        return new PodCompiler(List.of(new WindowsTagTable()), properties.unknownImagePolicy());
+    }
+
+    /** Standalone: nodes come with each request, so names-only requests cannot be checked. */
+    @Bean
+    NodeCatalog nodeCatalog() {
+        return NodeCatalog.EMPTY;
+    }
+}

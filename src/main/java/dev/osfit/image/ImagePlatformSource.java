@@ -1,0 +1,18 @@
+package dev.osfit.image;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Something that may know which platforms an image is published for: a pod annotation, the image's
+ * registry, the table of Microsoft's Windows tags, the pod's own selectors.
+ *
+ * <p>Sources are asked in order and the first that knows wins. Static sources answer with a completed
+ * stage; a registry answers later. Implementations never throw and never complete exceptionally for a
+ * lookup that simply fails: they answer empty.
+ */
+@FunctionalInterface
+public interface ImagePlatformSource {
+
+    CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image);
+}

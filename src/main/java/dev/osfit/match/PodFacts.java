@@ -1,0 +1,54 @@
+package dev.osfit.match;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of a pod that decide where its images can run, as decoded from the request. Nothing
+ * else of the pod is kept.
+ *
+ * @param requiredTerms required node affinity terms (ORed), each a list of requirements (ANDed);
+ *                      empty when the pod has none
+ * @param platformAnnotation the value of {@code osfit.dev/image-platforms}, or null
+ */
+public record PodFacts(
+        String namespace,
+        String name,
+        List<Container> containers,
+        String osName,
+        Map<String, String> nodeSelector,
+        List<List<Requirement>> requiredTerms,
+        boolean hostPID,
+        boolean hostIPC,
+        boolean memoryEmptyDir,
+        boolean podHostProcess,
+        String platformAnnotation) {
+
+    public PodFacts {
+        containers = List.copyOf(containers);
+        nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+        requiredTerms = requiredTerms == null ? List.of() : List.copyOf(requiredTerms);
+    }
+
+    /** One container or init container. */
+    public record Container(String name, String image, boolean init, boolean privileged, boolean hostProcess,
+                            boolean hugepages, boolean mountPropagation) {
+
+        public static Container of(String name, String image) {
+            return new Container(name, image, false, false, false, false, false);
+        }
+    }
+
+    /** A node selector requirement: key, operator (In, NotIn, Exists, ...), values. */
+    public record Requirement(String key, String operator, List<String> values) {
+
+        public Requirement {
+            values = values == null ? List.of() : List.copyOf(values);
+        }
+    }
+
+    /** "namespace/name" for logs. */
+    public String ref() {
+        return namespace + "/" + name;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.osfit.web;
+
+import dev.osfit.match.Verdict;
+import dev.osfit.wire.ExtenderEncoder;
+import dev.osfit.wire.RequestNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** POST /filter: ExtenderArgs -> ExtenderFilterResult. */
+@Component
+class FilterHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(FilterHandler.class);
+
+    private final RequestBodies bodies;
+    private final PodMatching matching;
+
+    FilterHandler(RequestBodies bodies, PodMatching matching) {
+        this.bodies = bodies;
+        this.matching = matching;
+    }
+
+    Mono<ServerResponse> handle(ServerRequest request) {
+        return bodies.read(request)
+                .flatMap(matching::match)
+                .map(m -> {
+                    byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
+                    if (log.isDebugEnabled()) {
+                        logDecision(m);
+                    }
+                    return answer;
+                })
+                .flatMap(RequestBodies::json)
+                .onErrorResume(e -> RequestBodies.failure("filter", e));
+    }
+
+    private static void logDecision(PodMatching.Matched m) {
+        RequestNodes nodes = m.args().nodes();
+        int[] counts = new int[Verdict.Outcome.values().length];
+        for (int i = 0; i < nodes.size(); i++) {
+            counts[m.matcher().verdict(nodes.platform(i)).outcome().ordinal()]++;
+        }
+        log.debug("filter {}: {} nodes ({}): {} pass, {} failed, {} unresolvable, {} not checkable (platform unknown); {}",
+                m.args().pod().ref(), nodes.size(), nodes.full() ? "full" : "names",
+                counts[Verdict.Outcome.PASS.ordinal()], counts[Verdict.Outcome.FAIL.ordinal()],
+                counts[Verdict.Outcome.UNRESOLVABLE.ordinal()], nodes.unknownCount(), m.matcher().requirements());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.osfit.wire;
+
+import dev.osfit.match.Matcher;
+import dev.osfit.match.Verdict;
+import java.util.List;
+
+/**
+ * Writes kube-scheduler's extender answers with the Go field names as keys. Answers come back in the
+ * form they were asked: names for NodeNames requests, node objects (the request's own bytes) for
+ * Nodes requests. Every input node lands in exactly one of the result, FailedNodes or
+ * FailedAndUnresolvableNodes.
+ */
+public final class ExtenderEncoder {
+
+    private ExtenderEncoder() {
+    }
+
+    /** ExtenderFilterResult. */
+    public static byte[] filter(RequestNodes nodes, Matcher matcher) {
+        JsonOut out = new JsonOut(nodes.full() ? estimateFullSize(nodes) : 32 * nodes.size() + 128);
+        if (nodes.full()) {
+            out.raw("{\"Nodes\":{\"metadata\":{},\"items\":[");
+            boolean first = true;
+            for (int i = 0; i < nodes.size(); i++) {
+                if (matcher.verdict(nodes.platform(i)).passes()) {
+                    if (!first) {
+                        out.raw(',');
+                    }
+                    first = false;
+                    nodes.writeNode(out, i);
+                }
+            }
+            out.raw("]},\"NodeNames\":null");
+        } else {
+            out.raw("{\"Nodes\":null,\"NodeNames\":[");
+            boolean first = true;
+            for (int i = 0; i < nodes.size(); i++) {
+                if (matcher.verdict(nodes.platform(i)).passes()) {
+                    if (!first) {
+                        out.raw(',');
+                    }
+                    first = false;
+                    out.string(nodes.name(i));
+                }
+            }
+            out.raw(']');
+        }
+        out.raw(",\"FailedNodes\":");
+        failures(out, nodes, matcher, Verdict.Outcome.FAIL);
+        out.raw(",\"FailedAndUnresolvableNodes\":");
+        failures(out, nodes, matcher, Verdict.Outcome.UNRESOLVABLE);
+        out.raw(",\"Error\":\"\"}");
+        return out.toByteArray();
+    }
+
+    private static void failures(JsonOut out, RequestNodes nodes, Matcher matcher, Verdict.Outcome outcome) {
+        out.raw('{');
+        boolean first = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            Verdict v = matcher.verdict(nodes.platform(i));
+            if (v.outcome() == outcome) {
+                if (!first) {
+                    out.raw(',');
+                }
+                first = false;
+                out.string(nodes.name(i)).raw(':').string(v.reason());
+            }
+        }
+        out.raw('}');
+    }
+
+    private static int estimateFullSize(RequestNodes nodes) {
+        return nodes.size() == 0 ? 256 : 1024 + nodes.size() * 96 + (int) Math.min(Integer.MAX_VALUE / 2, approxNodeBytes(nodes));
+    }
+
+    private static long approxNodeBytes(RequestNodes nodes) {
+        long sum = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            sum += nodes.nodeLength(i);
+        }
+        return sum;
+    }
+
+    /** HostPriorityList: every input node with its score; nodes the pod cannot run on score 0. */
+    public static byte[] prioritize(RequestNodes nodes, Matcher matcher) {
+        JsonOut out = new JsonOut(48 * nodes.size() + 2);
+        out.raw('[');
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i > 0) {
+                out.raw(',');
+            }
+            out.raw("{\"Host\":").string(nodes.name(i)).raw(",\"Score\":").number(matcher.verdict(nodes.platform(i)).score()).raw('}');
+        }
+        return out.raw(']').toByteArray();
+    }
+
+    /** ExtenderPreemptionResult: the candidates kept, always in NodeNameToMetaVictims form (the only one kube-scheduler reads). */
+    public static byte[] preempt(List<PreemptionArgs.NodeVictims> kept) {
+        JsonOut out = new JsonOut(128 * kept.size() + 64);
+        out.raw("{\"NodeNameToMetaVictims\":{");
+        for (int i = 0; i < kept.size(); i++) {
+            PreemptionArgs.NodeVictims node = kept.get(i);
+            if (i > 0) {
+                out.raw(',');
+            }
+            out.string(node.node()).raw(":{\"Pods\":[");
+            for (int j = 0; j < node.victimUids().size(); j++) {
+                if (j > 0) {
+                    out.raw(',');
+                }
+                out.raw("{\"UID\":").string(node.victimUids().get(j)).raw('}');
+            }
+            out.raw("],\"NumPDBViolations\":").number(node.numPDBViolations()).raw('}');
+        }
+        return out.raw("}}").toByteArray();
+    }
+
+    /** An error body: {@code {"Error": message}}, the protocol's own field for what went wrong. */
+    public static byte[] error(String message) {
+        return new JsonOut(message.length() + 16).raw("{\"Error\":").string(message).raw('}').toByteArray();
+    }
+}
