@@ -150,7 +150,6 @@ public final class PodRequirements {
         for (int b : KNOWN_HOST_BUILDS) {
             builds.add(new OsVersion(10, 0, b, OsVersion.UNKNOWN));
         }
-        builds.add(null);
         for (String os : oses) {
             for (String arch : arches) {
                 for (OsVersion build : "windows".equals(os) ? builds : Set.<OsVersion>of()) {
