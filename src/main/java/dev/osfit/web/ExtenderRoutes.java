@@ -10,16 +10,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class ExtenderRoutes {
 
-    static final String FILTER = "/filter";
-    static final String PRIORITIZE = "/prioritize";
-    static final String PREEMPT = "/preempt";
-
     @Bean
     RouterFunction<ServerResponse> extenderVerbs(FilterHandler filter, PrioritizeHandler prioritize, PreemptHandler preempt) {
         return RouterFunctions.route()
-                .POST(FILTER, filter::handle)
-                .POST(PRIORITIZE, prioritize::handle)
-                .POST(PREEMPT, preempt::handle)
+                .POST(Routes.FILTER, filter::handle)
+                .POST(Routes.PRIORITIZE, prioritize::handle)
+                .POST(Routes.PREEMPT, preempt::handle)
                 .build();
     }
 }

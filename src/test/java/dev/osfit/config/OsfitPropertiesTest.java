@@ -1,0 +1,60 @@
+package dev.osfit.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.osfit.match.PodCompiler;
+import dev.osfit.match.Scoring;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+
+class OsfitPropertiesTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(OsfitConfiguration.class);
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        runner.run(context -> {
+            OsfitProperties p = context.getBean(OsfitProperties.class);
+            assertThat(p.maxRequestSize().toMegabytes()).isEqualTo(64);
+            assertThat(p.unknownImagePolicy()).hasToString("ALLOW");
+            assertThat(context.getBean(Scoring.class)).isEqualTo(Scoring.DEFAULTS);
+            assertThat(context).hasSingleBean(PodCompiler.class);
+        });
+    }
+
+    @Test
+    void scoresAreTunable() {
+        runner.withPropertyValues("osfit.scoring.older-build=2", "osfit.scoring.revision-step=50", "osfit.unknown-image-policy=deny")
+                .run(context -> {
+                    assertThat(context.getBean(Scoring.class).olderBuild()).isEqualTo(2);
+                    assertThat(context.getBean(Scoring.class).revisionStep()).isEqualTo(50);
+                    assertThat(context.getBean(OsfitProperties.class).unknownImagePolicy()).hasToString("DENY");
+                });
+    }
+
+    @Test
+    void aScoreOutsideZeroToTenStopsStartupNamingTheKey() {
+        runner.withPropertyValues("osfit.scoring.exact-match=11").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Binding validation errors on osfit")
+                    .hasMessageContaining("scoring.exactMatch").hasMessageContaining("must be less than or equal to 10");
+        });
+    }
+
+    @Test
+    void anUnknownPolicyStopsStartup() {
+        runner.withPropertyValues("osfit.unknown-image-policy=maybe").run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
+    void anAbsurdRequestLimitStopsStartup() {
+        runner.withPropertyValues("osfit.max-request-size=2GB").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("osfit.max-request-size must be between");
+        });
+    }
+}
