@@ -46,8 +46,26 @@ final class JsonOut {
         return this;
     }
 
+    /** Appends a decimal integer without building a String (scores are written once per node). */
     JsonOut number(long value) {
-        return raw(Long.toString(value));
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                return raw(Long.toString(value));
+            }
+            raw('-');
+            value = -value;
+        }
+        ensure(20);
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        for (int i = len + digits - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        len += digits;
+        return this;
     }
 
     /** Appends a JSON string, quoted and escaped, encoded as UTF-8. */

@@ -111,6 +111,16 @@ class ExtenderDecoderTest {
                 .isEqualTo("{\"NodeNameToMetaVictims\":{\"n1\":{\"Pods\":[{\"UID\":\"u1\"},{\"UID\":\"u2\"}],\"NumPDBViolations\":1}}}");
     }
 
+    @Test
+    void numbersAreWrittenInDecimal() {
+        JsonOut out = new JsonOut(8);
+        for (long n : new long[] {0, 7, 10, 99, 1234567890123L, -5, Long.MIN_VALUE, Long.MAX_VALUE}) {
+            out.number(n).raw(',');
+        }
+        assertThat(new String(out.toByteArray(), StandardCharsets.US_ASCII))
+                .isEqualTo("0,7,10,99,1234567890123,-5," + Long.MIN_VALUE + "," + Long.MAX_VALUE + ",");
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
