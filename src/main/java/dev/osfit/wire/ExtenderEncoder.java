@@ -18,33 +18,23 @@ public final class ExtenderEncoder {
     /** ExtenderFilterResult. */
     public static byte[] filter(RequestNodes nodes, Matcher matcher) {
         JsonOut out = new JsonOut(nodes.full() ? estimateFullSize(nodes) : 32 * nodes.size() + 128);
-        if (nodes.full()) {
-            out.raw("{\"Nodes\":{\"metadata\":{},\"items\":[");
-            boolean first = true;
-            for (int i = 0; i < nodes.size(); i++) {
-                if (matcher.verdict(nodes.platform(i)).passes()) {
-                    if (!first) {
-                        out.raw(',');
-                    }
-                    first = false;
-                    nodes.writeNode(out, i);
+        boolean full = nodes.full();
+        out.raw(full ? "{\"Nodes\":{\"metadata\":{},\"items\":[" : "{\"Nodes\":null,\"NodeNames\":[");
+        boolean first = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (matcher.verdict(nodes.platform(i)).passes()) {
+                if (!first) {
+                    out.raw(',');
                 }
-            }
-            out.raw("]},\"NodeNames\":null");
-        } else {
-            out.raw("{\"Nodes\":null,\"NodeNames\":[");
-            boolean first = true;
-            for (int i = 0; i < nodes.size(); i++) {
-                if (matcher.verdict(nodes.platform(i)).passes()) {
-                    if (!first) {
-                        out.raw(',');
-                    }
-                    first = false;
+                first = false;
+                if (full) {
+                    nodes.writeNode(out, i);
+                } else {
                     out.string(nodes.name(i));
                 }
             }
-            out.raw(']');
         }
+        out.raw(full ? "]},\"NodeNames\":null" : "]");
         out.raw(",\"FailedNodes\":");
         failures(out, nodes, matcher, Verdict.Outcome.FAIL);
         out.raw(",\"FailedAndUnresolvableNodes\":");
