@@ -3,7 +3,6 @@ package dev.osfit.config;
 import dev.osfit.image.WindowsTagTable;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
-import dev.osfit.node.NodeCatalog;
 import dev.osfit.wire.ExtenderDecoder;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,9 +30,4 @@ public class OsfitConfiguration {
         return new PodCompiler(List.of(new WindowsTagTable()), properties.unknownImagePolicy());
     }
 
-    /** Standalone: nodes come with each request, so names-only requests cannot be checked. */
-    @Bean
-    NodeCatalog nodeCatalog() {
-        return NodeCatalog.EMPTY;
-    }
 }

@@ -21,22 +21,31 @@ public final class Matcher {
     private final PodRequirements requirements;
     private final Scoring scoring;
     private final Verdict unchecked;
+    private final Verdict notIndexed;
     private Verdict[] byPlatformId = new Verdict[32];
 
     public Matcher(PodRequirements requirements, Scoring scoring) {
         this.requirements = requirements;
         this.scoring = scoring;
         this.unchecked = pod() != null ? pod() : Verdict.pass(scoring.unknown());
+        // Not "unresolvable": the node may reach the index a moment later.
+        this.notIndexed = pod() != null ? pod() : Verdict.fail(Reasons.NODE_NOT_INDEXED);
     }
 
     public PodRequirements requirements() {
         return requirements;
     }
 
-    /** The verdict for a node with this platform; null means osfit knows nothing about the node. */
+    /**
+     * The verdict for a node with this platform; null means osfit knows nothing about the node,
+     * {@link NodePlatform#NOT_INDEXED} that the node index has not heard of it.
+     */
     public Verdict verdict(NodePlatform node) {
         if (node == null) {
             return unchecked;
+        }
+        if (node == NodePlatform.NOT_INDEXED) {
+            return notIndexed;
         }
         int id = node.id();
         Verdict[] memo = byPlatformId;

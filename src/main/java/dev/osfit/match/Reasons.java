@@ -19,6 +19,8 @@ public final class Reasons {
     public static final String CONFLICT = "pod's images need conflicting platforms {%s}";
     /** The images nothing is known about. */
     public static final String UNKNOWN_DENIED = "image platform unknown and osfit.unknown-image-policy is deny {%s}";
+    /** A names-only request named a node that osfit's node index does not hold (yet). */
+    public static final String NODE_NOT_INDEXED = "node(s) not yet known to osfit";
     /** What is wrong with the annotation. */
     public static final String INVALID_ANNOTATION = "pod annotation osfit.dev/image-platforms is invalid {%s}";
 

@@ -22,6 +22,12 @@ public final class NodePlatform {
     private static final ConcurrentHashMap<Key, NodePlatform> INTERNED = new ConcurrentHashMap<>();
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
+    /**
+     * Stands for a named node that a complete catalog does not hold: osfit has not heard of it yet.
+     * Compared by identity; never interned.
+     */
+    public static final NodePlatform NOT_INDEXED = new NodePlatform(null, null, null, NO_ID);
+
     private final String os;
     private final String architecture;
     private final OsVersion windowsVersion;

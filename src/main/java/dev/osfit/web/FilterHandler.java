@@ -35,6 +35,8 @@ class FilterHandler {
                     return answer;
                 })
                 .flatMap(RequestBodies::json)
+                // The protocol's own way to fail a filter call: kube-scheduler shows the text in the pod's events.
+                .onErrorResume(IndexNotReadyException.class, e -> RequestBodies.json(ExtenderEncoder.filterError(e.getMessage())))
                 .onErrorResume(e -> RequestBodies.failure("filter", e));
     }
 

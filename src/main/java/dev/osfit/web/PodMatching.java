@@ -5,6 +5,7 @@ import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodFacts;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
+import dev.osfit.node.NodeSource;
 import dev.osfit.wire.ExtenderArgs;
 import dev.osfit.wire.ExtenderDecoder;
 import org.springframework.stereotype.Component;
@@ -17,21 +18,28 @@ class PodMatching {
     private final ExtenderDecoder decoder;
     private final PodCompiler compiler;
     private final Scoring scoring;
-    private final NodeCatalog catalog;
+    private final NodeSource nodes;
 
-    PodMatching(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeCatalog catalog) {
+    PodMatching(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes) {
         this.decoder = decoder;
         this.compiler = compiler;
         this.scoring = scoring;
-        this.catalog = catalog;
+        this.nodes = nodes;
     }
 
     record Matched(ExtenderArgs args, Matcher matcher) {
     }
 
+    /** Decodes, resolves named nodes from the current catalog and compiles the pod. */
     Mono<Matched> match(byte[] body) {
         ExtenderArgs args = decoder.decodeArgs(body);
-        args.nodes().resolve(catalog);
+        if (!args.nodes().full()) {
+            NodeCatalog catalog = nodes.current();
+            if (!catalog.ready()) {
+                throw new IndexNotReadyException();
+            }
+            args.nodes().resolve(catalog);
+        }
         return matcher(args.pod()).map(matcher -> new Matched(args, matcher));
     }
 
@@ -39,8 +47,10 @@ class PodMatching {
         return Mono.fromCompletionStage(compiler.compile(pod)).map(requirements -> new Matcher(requirements, scoring));
     }
 
+    /** The current catalog, or the empty one while it is not ready (nodes it cannot check pass). */
     NodeCatalog catalog() {
-        return catalog;
+        NodeCatalog catalog = nodes.current();
+        return catalog.ready() ? catalog : NodeCatalog.EMPTY;
     }
 
     ExtenderDecoder decoder() {

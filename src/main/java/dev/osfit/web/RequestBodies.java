@@ -69,8 +69,12 @@ class RequestBodies {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     }
 
-    /** Maps failures to answers: 400 with the reason for bad input, 500 for anything else. */
+    /** Maps failures to answers: 400 with the reason for bad input, 503 before the index is ready, 500 for anything else. */
     static Mono<ServerResponse> failure(String verb, Throwable error) {
+        if (error instanceof IndexNotReadyException notReady) {
+            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(ExtenderEncoder.error(notReady.getMessage()));
+        }
         if (error instanceof BadRequestException bad) {
             log.debug("{}: bad request: {}", verb, bad.getMessage());
             return ServerResponse.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_JSON)

@@ -105,6 +105,13 @@ public final class ExtenderEncoder {
         return out.raw("}}").toByteArray();
     }
 
+    /** An ExtenderFilterResult that fails the scheduling attempt with this text. */
+    public static byte[] filterError(String message) {
+        return new JsonOut(message.length() + 128)
+                .raw("{\"Nodes\":null,\"NodeNames\":null,\"FailedNodes\":null,\"FailedAndUnresolvableNodes\":null,\"Error\":")
+                .string(message).raw('}').toByteArray();
+    }
+
     /** An error body: {@code {"Error": message}}, the protocol's own field for what went wrong. */
     public static byte[] error(String message) {
         return new JsonOut(message.length() + 16).raw("{\"Error\":").string(message).raw('}').toByteArray();

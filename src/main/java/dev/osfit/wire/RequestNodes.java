@@ -54,11 +54,16 @@ public final class RequestNodes {
         return platforms[i];
     }
 
-    /** Looks up the platform of every named node in the catalog (names-only requests; no-op for full nodes). */
+    /**
+     * Looks up the platform of every named node in the catalog (names-only requests; no-op for full
+     * nodes). A name a complete catalog does not hold becomes {@link NodePlatform#NOT_INDEXED}.
+     */
     public RequestNodes resolve(NodeCatalog catalog) {
         if (!full) {
+            NodePlatform missing = catalog.complete() ? NodePlatform.NOT_INDEXED : null;
             for (int i = 0; i < count; i++) {
-                platforms[i] = catalog.platformOf(names[i]);
+                NodePlatform p = catalog.platformOf(names[i]);
+                platforms[i] = p != null ? p : missing;
             }
         }
         return this;
@@ -68,7 +73,7 @@ public final class RequestNodes {
     public int unknownCount() {
         int n = 0;
         for (int i = 0; i < count; i++) {
-            if (platforms[i] == null) {
+            if (platforms[i] == null || platforms[i] == NodePlatform.NOT_INDEXED) {
                 n++;
             }
         }

@@ -1,0 +1,142 @@
+package dev.osfit.cluster;
+
+import dev.osfit.node.NodeIndex;
+import dev.osfit.node.NodePlatform;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Feeds the {@link NodeIndex} from a client-java SharedIndexInformer on V1Node (list, then watch).
+ *
+ * <p>Nodes are stripped by {@link NodeStripper} before they enter the informer's cache. Events update
+ * the index's working map; a publisher thread turns changes into a new snapshot every
+ * {@code publishInterval}, so a burst of events (the initial list, a relist) costs one snapshot. The
+ * index is marked synced from the informer's own cache once the informer reports the first list
+ * complete, since handlers are notified asynchronously and may lag behind it. List and watch
+ * failures are retried by the informer (every second, relisting after 410 Gone); osfit keeps serving
+ * the last snapshot meanwhile.
+ */
+final class NodeInformer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeInformer.class);
+
+    private final NodeIndex index;
+    private final ApiClient client;
+    private final Duration publishInterval;
+    private final AtomicLong failures = new AtomicLong();
+    private SharedInformerFactory factory;
+    private SharedIndexInformer<V1Node> informer;
+    private ScheduledExecutorService publisher;
+    private volatile boolean running;
+
+    NodeInformer(NodeIndex index, ApiClient client, Duration publishInterval) {
+        this.index = index;
+        this.client = client;
+        this.publishInterval = publishInterval;
+    }
+
+    @Override
+    public synchronized void start() {
+        CoreV1Api api = new CoreV1Api(client);
+        factory = new SharedInformerFactory(client);
+        informer = factory.sharedIndexInformerFor(
+                params -> api.listNode()
+                        .resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds)
+                        .watch(params.watch)
+                        .allowWatchBookmarks(params.watch)
+                        .buildCall(null),
+                V1Node.class, V1NodeList.class, 0, this::onListWatchFailure);
+        informer.setTransform(new NodeStripper());
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(V1Node node) {
+                index.put(node.getMetadata().getName(), NodeStripper.platformOf(node));
+            }
+
+            @Override
+            public void onUpdate(V1Node oldNode, V1Node newNode) {
+                if (index.put(newNode.getMetadata().getName(), NodeStripper.platformOf(newNode))) {
+                    log.info("node {} now runs {}", newNode.getMetadata().getName(), NodeStripper.platformOf(newNode));
+                }
+            }
+
+            @Override
+            public void onDelete(V1Node node, boolean deletedFinalStateUnknown) {
+                index.remove(node.getMetadata().getName());
+            }
+        });
+        publisher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "osfit-node-index");
+            t.setDaemon(true);
+            return t;
+        });
+        publisher.scheduleWithFixedDelay(this::publish, publishInterval.toMillis(), publishInterval.toMillis(), TimeUnit.MILLISECONDS);
+        factory.startAllRegisteredInformers();
+        running = true;
+        log.info("watching nodes at {}", client.getBasePath());
+    }
+
+    private void publish() {
+        try {
+            if (!index.synced() && informer.hasSynced()) {
+                Map<String, NodePlatform> all = new HashMap<>();
+                for (V1Node node : informer.getIndexer().list()) {
+                    all.put(node.getMetadata().getName(), NodeStripper.platformOf(node));
+                }
+                index.replaceAll(all);
+                index.markSynced();
+                log.info("node index synced: {} nodes", all.size());
+            } else {
+                index.publishIfChanged();
+            }
+        } catch (RuntimeException e) {
+            log.error("publishing the node index failed", e);
+        }
+    }
+
+    private void onListWatchFailure(Class<V1Node> type, Throwable error) {
+        long n = failures.incrementAndGet();
+        // The informer retries every second: log the first failures and then one in sixty.
+        if (n <= 3 || n % 60 == 0) {
+            log.warn("listing/watching nodes failed ({} so far), serving the last snapshot (age {} ms): {}",
+                    n, index.ageMillis(), String.valueOf(error));
+        }
+    }
+
+    /** List and watch failures since start. */
+    long failures() {
+        return failures.get();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (factory != null) {
+            factory.stopAllRegisteredInformers(true);
+        }
+        if (publisher != null) {
+            publisher.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.osfit.cluster;
+
+import dev.osfit.config.OsfitProperties;
+import dev.osfit.node.NodeIndex;
+import dev.osfit.node.NodeSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Chooses where names-only requests learn their nodes ({@code osfit.nodes.source}) and wires it:
+ * the request itself (standalone), or an informer-fed node index. The choice is logged at startup.
+ */
+@Configuration(proxyBeanMethods = false)
+public class NodeSourceConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeSourceConfiguration.class);
+
+    /** The mode {@code osfit.nodes.source} resolves to here, with why. */
+    record Resolved(NodeSourceMode mode, String why) {
+    }
+
+    static Resolved resolve(Environment env) {
+        NodeSourceMode configured = env.getProperty("osfit.nodes.source", NodeSourceMode.class, NodeSourceMode.AUTO);
+        String kubeconfig = env.getProperty("osfit.nodes.kubeconfig");
+        if (configured != NodeSourceMode.AUTO) {
+            return new Resolved(configured, "osfit.nodes.source=" + configured.name().toLowerCase());
+        }
+        String credentials = ClusterAccess.findCredentials(kubeconfig, System.getenv(), Path.of(System.getProperty("user.home")));
+        return credentials != null
+                ? new Resolved(NodeSourceMode.CLUSTER, "osfit.nodes.source=auto found " + credentials)
+                : new Resolved(NodeSourceMode.REQUEST, "osfit.nodes.source=auto found no kubeconfig or service account");
+    }
+
+    static final class ClusterMode extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Resolved r = resolve(context.getEnvironment());
+            return new ConditionOutcome(r.mode() == NodeSourceMode.CLUSTER, r.why());
+        }
+    }
+
+    static final class RequestMode extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Resolved r = resolve(context.getEnvironment());
+            return new ConditionOutcome(r.mode() == NodeSourceMode.REQUEST, r.why());
+        }
+    }
+
+    /** Standalone: nodes come with each request. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(RequestMode.class)
+    static class Standalone {
+
+        @Bean
+        NodeSource nodeSource(Environment env) {
+            log.info("node source: request ({}): names-only requests pass nodes osfit cannot check", resolve(env).why());
+            return NodeSource.REQUEST;
+        }
+
+        @Bean
+        HealthIndicator nodeIndex() {
+            return () -> Health.up().withDetail("source", "request").build();
+        }
+    }
+
+    /** Cluster: an informer-fed node index answers names-only requests. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(ClusterMode.class)
+    static class Cluster {
+
+        @Bean
+        NodeIndex clusterNodeIndex() {
+            return new NodeIndex();
+        }
+
+        @Bean
+        NodeSource nodeSource(NodeIndex index, Environment env) {
+            log.info("node source: cluster ({})", resolve(env).why());
+            return index::snapshot;
+        }
+
+        @Bean
+        NodeInformer nodeInformer(NodeIndex index, OsfitProperties properties) {
+            return new NodeInformer(index,
+                    ClusterAccess.apiClient(properties.nodes().kubeconfig(), WatchTracker.factory(index)),
+                    properties.nodes().publishInterval());
+        }
+
+        @Bean
+        HealthIndicator nodeIndex(NodeIndex index) {
+            return new NodeIndexHealthIndicator(index);
+        }
+
+        @Bean
+        MeterBinder nodeIndexMetrics(NodeIndex index, NodeInformer informer) {
+            return registry -> {
+                Gauge.builder("osfit.nodes.indexed", index, i -> i.snapshot().size())
+                        .description("nodes in the current index snapshot").register(registry);
+                Gauge.builder("osfit.nodes.snapshot.age", index, i -> i.ageMillis() / 1000.0).baseUnit("seconds")
+                        .description("how stale the node index may be: 0 while a watch is open, else time since the API server last answered; -1 before it ever did")
+                        .register(registry);
+                Gauge.builder("osfit.nodes.synced", index, i -> i.synced() ? 1 : 0)
+                        .description("1 once the first full node list is indexed").register(registry);
+                FunctionCounter.builder("osfit.nodes.listwatch.failures", informer, NodeInformer::failures)
+                        .description("failed node list or watch calls").register(registry);
+            };
+        }
+    }
+}
