@@ -23,7 +23,7 @@ import okhttp3.EventListener;
  */
 public final class ClusterAccess {
 
-    static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
     private static volatile boolean lenientJsonInstalled;
 
@@ -31,7 +31,7 @@ public final class ClusterAccess {
     }
 
     /** Where credentials were found: a description for the startup log, or null when there are none. */
-    public static String findCredentials(String kubeconfigOverride, Map<String, String> env, Path home) {
+    public static String findCredentials(String kubeconfigOverride, Map<String, String> env, Path home, Path serviceAccountToken) {
         if (kubeconfigOverride != null && !kubeconfigOverride.isBlank()) {
             return "kubeconfig " + kubeconfigOverride + " (osfit.nodes.kubeconfig)";
         }
@@ -45,7 +45,7 @@ public final class ClusterAccess {
         if (home != null && Files.isRegularFile(home.resolve(".kube/config"))) {
             return "kubeconfig " + home.resolve(".kube/config");
         }
-        if (env.get("KUBERNETES_SERVICE_HOST") != null && Files.isRegularFile(Path.of(SERVICE_ACCOUNT_TOKEN))) {
+        if (env.get("KUBERNETES_SERVICE_HOST") != null && Files.isRegularFile(serviceAccountToken)) {
             return "in-cluster service account";
         }
         return null;

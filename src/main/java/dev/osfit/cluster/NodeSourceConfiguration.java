@@ -39,7 +39,8 @@ public class NodeSourceConfiguration {
         if (configured != NodeSourceMode.AUTO) {
             return new Resolved(configured, "osfit.nodes.source=" + configured.name().toLowerCase());
         }
-        String credentials = ClusterAccess.findCredentials(kubeconfig, System.getenv(), Path.of(System.getProperty("user.home")));
+        String credentials = ClusterAccess.findCredentials(kubeconfig, System.getenv(), Path.of(System.getProperty("user.home")),
+                ClusterAccess.SERVICE_ACCOUNT_TOKEN);
         return credentials != null
                 ? new Resolved(NodeSourceMode.CLUSTER, "osfit.nodes.source=auto found " + credentials)
                 : new Resolved(NodeSourceMode.REQUEST, "osfit.nodes.source=auto found no kubeconfig or service account");

@@ -42,12 +42,29 @@ final class NodeStripper implements TransformFunc {
             }
         }
         V1NodeSystemInfo info = node.getStatus() == null ? null : node.getStatus().getNodeInfo();
-        V1Node stripped = new V1Node().metadata(new V1ObjectMeta().name(meta.getName()).labels(labels));
+        V1ObjectMeta keptMeta = new V1ObjectMeta().name(meta.getName());
+        // The generated models start every collection out empty; a cached node keeps none of them.
+        keptMeta.setLabels(labels);
+        keptMeta.setAnnotations(null);
+        keptMeta.setFinalizers(null);
+        keptMeta.setManagedFields(null);
+        keptMeta.setOwnerReferences(null);
+        V1Node stripped = new V1Node().metadata(keptMeta);
         if (info != null) {
-            stripped.status(new V1NodeStatus().nodeInfo(new V1NodeSystemInfo()
+            V1NodeStatus status = new V1NodeStatus().nodeInfo(new V1NodeSystemInfo()
                     .operatingSystem(intern(info.getOperatingSystem()))
                     .architecture(intern(info.getArchitecture()))
-                    .kernelVersion(intern(info.getKernelVersion()))));
+                    .kernelVersion(intern(info.getKernelVersion())));
+            status.setAddresses(null);
+            status.setAllocatable(null);
+            status.setCapacity(null);
+            status.setConditions(null);
+            status.setDeclaredFeatures(null);
+            status.setImages(null);
+            status.setRuntimeHandlers(null);
+            status.setVolumesAttached(null);
+            status.setVolumesInUse(null);
+            stripped.status(status);
         }
         return stripped;
     }
