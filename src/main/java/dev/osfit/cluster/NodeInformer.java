@@ -6,9 +6,7 @@ import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeList;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +21,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Feeds the {@link NodeIndex} from a client-java SharedIndexInformer on V1Node (list, then watch).
  *
- * <p>Nodes are stripped by {@link NodeStripper} before they enter the informer's cache. Events update
+ * <p>Nodes are stripped before they enter the informer's cache: the list by {@link NodeListerWatcher}
+ * as it is read, watch events by {@link NodeStripper}. Events update
  * the index's working map; a publisher thread turns changes into a new snapshot every
  * {@code publishInterval}, so a burst of events (the initial list, a relist) costs one snapshot. The
  * index is marked synced from the informer's own cache once the informer reports the first list
@@ -52,16 +51,8 @@ final class NodeInformer implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        CoreV1Api api = new CoreV1Api(client);
         factory = new SharedInformerFactory(client);
-        informer = factory.sharedIndexInformerFor(
-                params -> api.listNode()
-                        .resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds)
-                        .watch(params.watch)
-                        .allowWatchBookmarks(params.watch)
-                        .buildCall(null),
-                V1Node.class, V1NodeList.class, 0, this::onListWatchFailure);
+        informer = factory.sharedIndexInformerFor(new NodeListerWatcher(client), V1Node.class, 0, this::onListWatchFailure);
         informer.setTransform(new NodeStripper());
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override

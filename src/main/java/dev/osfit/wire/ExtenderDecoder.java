@@ -1,7 +1,6 @@
 package dev.osfit.wire;
 
 import dev.osfit.match.PodFacts;
-import dev.osfit.node.NodeLabels;
 import dev.osfit.node.NodePlatform;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,96 +209,16 @@ public final class ExtenderDecoder {
                 ends = Arrays.copyOf(ends, capacity);
             }
             starts[n] = (int) p.currentTokenLocation().getByteOffset();
-            fields.clear();
-            readNode(p, fields, n);
+            fields.read(p, "Nodes.items", n);
             ends[n] = (int) p.currentTokenLocation().getByteOffset() + 1;
             if (fields.name == null) {
                 throw new BadRequestException("Nodes.items[" + n + "].metadata.name is missing");
             }
             names[n] = fields.name;
-            platforms[n] = NodePlatform.fromNode(fields.os, fields.betaOs, fields.arch, fields.betaArch, fields.windowsBuild,
-                    fields.nodeInfoOs, fields.nodeInfoArch, fields.kernelVersion);
+            platforms[n] = fields.platform();
             n++;
         }
         return RequestNodes.full(body, n, names, platforms, starts, ends);
-    }
-
-    /** The few node fields osfit reads; reused across the nodes of one request. */
-    private static final class NodeFields {
-        String name;
-        String os;
-        String betaOs;
-        String arch;
-        String betaArch;
-        String windowsBuild;
-        String nodeInfoOs;
-        String nodeInfoArch;
-        String kernelVersion;
-
-        void clear() {
-            name = os = betaOs = arch = betaArch = windowsBuild = nodeInfoOs = nodeInfoArch = kernelVersion = null;
-        }
-    }
-
-    private static void readNode(JsonParser p, NodeFields f, int index) {
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String key = p.currentName();
-            JsonToken t = p.nextToken();
-            if (key.equals("metadata") && t == JsonToken.START_OBJECT) {
-                readNodeMetadata(p, f, index);
-            } else if (key.equals("status") && t == JsonToken.START_OBJECT) {
-                readNodeStatus(p, f, index);
-            } else {
-                p.skipChildren();
-            }
-        }
-    }
-
-    private static void readNodeMetadata(JsonParser p, NodeFields f, int index) {
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String key = p.currentName();
-            JsonToken t = p.nextToken();
-            if (key.equals("name")) {
-                f.name = string(p, t, "Nodes.items[" + index + "].metadata.name");
-            } else if (key.equals("labels") && t == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String label = p.currentName();
-                    JsonToken v = p.nextToken();
-                    switch (label) {
-                        case NodeLabels.OS -> f.os = string(p, v, "label " + label);
-                        case NodeLabels.BETA_OS -> f.betaOs = string(p, v, "label " + label);
-                        case NodeLabels.ARCH -> f.arch = string(p, v, "label " + label);
-                        case NodeLabels.BETA_ARCH -> f.betaArch = string(p, v, "label " + label);
-                        case NodeLabels.WINDOWS_BUILD -> f.windowsBuild = string(p, v, "label " + label);
-                        default -> p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-        }
-    }
-
-    private static void readNodeStatus(JsonParser p, NodeFields f, int index) {
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String key = p.currentName();
-            JsonToken t = p.nextToken();
-            if (key.equals("nodeInfo") && t == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String field = p.currentName();
-                    JsonToken v = p.nextToken();
-                    String where = "Nodes.items[" + index + "].status.nodeInfo." + field;
-                    switch (field) {
-                        case "operatingSystem" -> f.nodeInfoOs = string(p, v, where);
-                        case "architecture" -> f.nodeInfoArch = string(p, v, where);
-                        case "kernelVersion" -> f.kernelVersion = string(p, v, where);
-                        default -> p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-        }
     }
 
     private static List<PreemptionArgs.NodeVictims> readVictims(JsonParser p, JsonToken value, String key, boolean meta) {

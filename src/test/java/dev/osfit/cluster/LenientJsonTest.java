@@ -48,5 +48,17 @@ class LenientJsonTest {
         assertThat(stripped.getMetadata().getManagedFields()).isNull();
         assertThat(stripped.getMetadata().getCreationTimestamp()).isNull();
         assertThat(NodeStripper.platformOf(stripped).toString()).isEqualTo("windows/amd64 10.0.17763.6659");
+        assertThat(new NodeStripper().transform(stripped)).as("stripping twice keeps one object").isSameAs(stripped);
+    }
+
+    @Test
+    void aLinuxNodeWhoseLabelsSayEverythingKeepsNoStatus() {
+        V1Node full = JSON.deserialize(NODE.replace("\"windows\"", "\"linux\"").replace("\"metadata\":{\"name\":\"n\",",
+                "\"metadata\":{\"name\":\"n\",\"labels\":{\"kubernetes.io/os\":\"linux\",\"kubernetes.io/arch\":\"arm64\","
+                        + "\"beta.kubernetes.io/os\":\"linux\",\"kubernetes.io/hostname\":\"n\"},"), V1Node.class);
+        V1Node stripped = (V1Node) new NodeStripper().transform(full);
+        assertThat(stripped.getStatus()).isNull();
+        assertThat(stripped.getMetadata().getLabels()).containsOnlyKeys("kubernetes.io/os", "kubernetes.io/arch");
+        assertThat(NodeStripper.platformOf(stripped)).isEqualTo(NodeStripper.platformOf(full));
     }
 }

@@ -52,7 +52,7 @@ class BadInputTest {
                         "Nodes.items[0].metadata.name is missing"),
                 Arguments.of("a node label of the wrong type", "/filter",
                         "{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"n\",\"labels\":{\"kubernetes.io/os\":1}}}]}}",
-                        "label kubernetes.io/os: expected a string, found a number"),
+                        "Nodes.items[0].metadata.labels.kubernetes.io/os: expected a string, found a number"),
                 Arguments.of("containers of the wrong type", "/filter",
                         "{\"Pod\":{\"spec\":{\"containers\":{}}},\"NodeNames\":[]}", "Pod.spec.containers:"),
                 Arguments.of("an image that is a number", "/filter",

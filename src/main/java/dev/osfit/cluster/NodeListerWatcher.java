@@ -1,0 +1,121 @@
+package dev.osfit.cluster;
+
+import com.google.gson.reflect.TypeToken;
+import dev.osfit.wire.BadRequestException;
+import dev.osfit.wire.NodeFields;
+import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ListMeta;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watch;
+import io.kubernetes.client.util.Watchable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.Call;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * List and watch for the node informer. The list is read with a streaming parser straight into
+ * stripped nodes: a full node list is about 12 KB a node, and client-java's reflector keeps the list
+ * object it fetched alive for as long as the watch that follows it runs, so decoding it into full
+ * V1Node models would cost that much heap for good (measured: 23 KB a node). Watches are
+ * client-java's, one event at a time, and pass through the informer's transform.
+ */
+final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final ApiClient client;
+    private final CoreV1Api api;
+
+    NodeListerWatcher(ApiClient client) {
+        this.client = client;
+        this.api = new CoreV1Api(client);
+    }
+
+    @Override
+    public V1NodeList list(CallGeneratorParams params) throws ApiException {
+        Call call = api.listNode()
+                .resourceVersion(params.resourceVersion)
+                .timeoutSeconds(params.timeoutSeconds)
+                .watch(false)
+                .buildCall(null);
+        try (Response response = call.execute()) {
+            ResponseBody body = response.body();
+            if (!response.isSuccessful()) {
+                throw new ApiException(response.message(), response.code(), response.headers().toMultimap(),
+                        body == null ? null : body.string());
+            }
+            if (body == null) {
+                throw new ApiException("empty node list response");
+            }
+            return read(body.byteStream());
+        } catch (IOException e) {
+            throw new ApiException(e);
+        }
+    }
+
+    @Override
+    public Watchable<V1Node> watch(CallGeneratorParams params) throws ApiException {
+        Call call = api.listNode()
+                .resourceVersion(params.resourceVersion)
+                .timeoutSeconds(params.timeoutSeconds)
+                .watch(true)
+                .allowWatchBookmarks(true)
+                .buildCall(null);
+        return Watch.createWatch(client, call, TypeToken.getParameterized(Watch.Response.class, V1Node.class).getType());
+    }
+
+    /** A NodeList of stripped nodes, with the list's resourceVersion. */
+    static V1NodeList read(InputStream in) throws ApiException {
+        List<V1Node> items = new ArrayList<>();
+        String resourceVersion = null;
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ApiException("node list is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                if (key.equals("metadata") && t == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String field = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (field.equals("resourceVersion") && v == JsonToken.VALUE_STRING) {
+                            resourceVersion = p.getString();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (key.equals("items") && t == JsonToken.START_ARRAY) {
+                    NodeFields fields = new NodeFields();
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        fields.read(p, "items", items.size());
+                        if (fields.name == null) {
+                            throw new ApiException(fields.where() + ".metadata.name is missing in the node list");
+                        }
+                        items.add(NodeStripper.stripped(fields.name, fields.os, fields.betaOs, fields.arch, fields.betaArch,
+                                fields.windowsBuild, fields.nodeInfoOs, fields.nodeInfoArch, fields.kernelVersion));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (JacksonException | BadRequestException e) {
+            throw new ApiException("malformed node list: " + e.getMessage());
+        }
+        return new V1NodeList().apiVersion("v1").kind("NodeList").metadata(new V1ListMeta().resourceVersion(resourceVersion)).items(items);
+    }
+}
