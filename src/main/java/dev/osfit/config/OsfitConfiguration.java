@@ -1,10 +1,14 @@
 package dev.osfit.config;
 
+import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.WindowsTagTable;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
+import dev.osfit.registry.RegistrySource;
+import java.util.ArrayList;
 import dev.osfit.wire.ExtenderDecoder;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,10 +28,16 @@ public class OsfitConfiguration {
         return properties.scoring().toScoring();
     }
 
-    /** Image sources after the pod's annotation and before its selectors, in the order they are asked. */
+    /**
+     * Image sources after the pod's annotation and before its selectors, in the order they are asked:
+     * the registry (when enabled), then the Windows tag table.
+     */
     @Bean
-    PodCompiler podCompiler(OsfitProperties properties) {
-        return new PodCompiler(List.of(new WindowsTagTable()), properties.unknownImagePolicy());
+    PodCompiler podCompiler(OsfitProperties properties, ObjectProvider<RegistrySource> registry) {
+        List<ImagePlatformSource> sources = new ArrayList<>();
+        registry.ifAvailable(sources::add);
+        sources.add(new WindowsTagTable());
+        return new PodCompiler(sources, properties.unknownImagePolicy());
     }
 
 }

@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param unknownImagePolicy what to do with a pod whose images no source knows
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
+ * @param registry           image platforms from registries: cache, budget, credentials, safety
  */
 @Validated
 @ConfigurationProperties("osfit")
@@ -28,7 +29,8 @@ public record OsfitProperties(
         @NotNull @DefaultValue("64MB") DataSize maxRequestSize,
         @NotNull @DefaultValue("allow") UnknownImagePolicy unknownImagePolicy,
         @Valid @NotNull @DefaultValue ScoringProperties scoring,
-        @Valid @NotNull @DefaultValue NodesProperties nodes) {
+        @Valid @NotNull @DefaultValue NodesProperties nodes,
+        @Valid @NotNull @DefaultValue RegistryProperties registry) {
 
     /** The ceiling for {@link #maxRequestSize}: request bodies are held in one byte array. */
     static final DataSize MAX_REQUEST_SIZE_LIMIT = DataSize.ofMegabytes(1024);
@@ -56,6 +58,61 @@ public record OsfitProperties(
         public NodesProperties {
             if (publishInterval != null && (publishInterval.toMillis() < 10 || publishInterval.toSeconds() > 60)) {
                 throw new IllegalArgumentException("osfit.nodes.publish-interval must be between 10ms and 60s, was " + publishInterval);
+            }
+        }
+    }
+
+    /**
+     * {@code osfit.registry.*}: where image platforms come from when no annotation states them.
+     *
+     * @param enabled         ask registries at all (off: only the annotation, the Windows tag table and the pod's selectors)
+     * @param requestBudget   the longest a scheduling request waits for a registry; then the static sources answer
+     *                        and the fetch goes on in the background (well under kube-scheduler's 5 s httpTimeout)
+     * @param tagTtl          how long a tag's answer is kept; refreshed in the background after half of it
+     * @param digestTtl       how long a digest's answer is kept (digests never change)
+     * @param failureTtl      how long a failed lookup is kept before the registry is asked again
+     * @param maxEntries      most images kept
+     * @param connectTimeout  TCP connect timeout
+     * @param readTimeout     the longest osfit waits for a registry's answer (in the background too)
+     * @param maxManifestSize largest manifest, index or config read
+     * @param maxRedirects    most redirects followed for one request
+     * @param insecure        registry hosts (host or host:port) reached over plain HTTP; HTTPS everywhere else
+     * @param allow           hosts that may be contacted even at loopback, link-local or private addresses
+     * @param deny            hosts never contacted (".example.com" matches subdomains)
+     * @param allowOnly       contact only the hosts in {@code allow}
+     * @param caFile          a PEM bundle of extra CAs for private registries (added to the JDK's)
+     * @param dockerConfig    a docker config.json with registry credentials (a mounted dockerconfigjson Secret)
+     * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear
+     */
+    public record RegistryProperties(
+            @DefaultValue("true") boolean enabled,
+            @NotNull @DefaultValue("1s") Duration requestBudget,
+            @NotNull @DefaultValue("10m") Duration tagTtl,
+            @NotNull @DefaultValue("24h") Duration digestTtl,
+            @NotNull @DefaultValue("30s") Duration failureTtl,
+            @Min(1) @DefaultValue("10000") long maxEntries,
+            @NotNull @DefaultValue("2s") Duration connectTimeout,
+            @NotNull @DefaultValue("10s") Duration readTimeout,
+            @NotNull @DefaultValue("4MB") DataSize maxManifestSize,
+            @Min(0) @Max(10) @DefaultValue("3") int maxRedirects,
+            @DefaultValue java.util.List<String> insecure,
+            @DefaultValue java.util.List<String> allow,
+            @DefaultValue java.util.List<String> deny,
+            @DefaultValue("false") boolean allowOnly,
+            String caFile,
+            String dockerConfig,
+            @DefaultValue("true") boolean prefetch) {
+
+        public RegistryProperties {
+            if (requestBudget != null && (requestBudget.isNegative() || requestBudget.toMillis() > 4000)) {
+                throw new IllegalArgumentException("osfit.registry.request-budget must be between 0 and 4s (kube-scheduler's "
+                        + "default httpTimeout is 5s), was " + requestBudget);
+            }
+            if (tagTtl != null && tagTtl.toSeconds() < 2) {
+                throw new IllegalArgumentException("osfit.registry.tag-ttl must be at least 2s, was " + tagTtl);
+            }
+            if (maxManifestSize != null && (maxManifestSize.toBytes() < 1024 || maxManifestSize.toMegabytes() > 64)) {
+                throw new IllegalArgumentException("osfit.registry.max-manifest-size must be between 1KB and 64MB, was " + maxManifestSize);
             }
         }
     }

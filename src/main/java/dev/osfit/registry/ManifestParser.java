@@ -1,0 +1,128 @@
+package dev.osfit.registry;
+
+import dev.osfit.platform.OsVersion;
+import dev.osfit.platform.Platform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads what an image needs from the registry's answers: an image index / manifest list lists a
+ * platform per entry; a single manifest points at its config blob, which states os, architecture,
+ * variant and os.version. Attestation entries (buildkit's provenance and SBOMs, marked
+ * {@code vnd.docker.reference.type} or {@code unknown/unknown}) are not platforms.
+ */
+final class ManifestParser {
+
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    /** What osfit asks for, in order of preference. */
+    static final String ACCEPT = String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ManifestParser() {
+    }
+
+    /** A manifest is either the platforms (from an index) or the digest of the config blob to read next. */
+    record Parsed(List<Platform> platforms, String configDigest) {
+    }
+
+    static Parsed manifest(byte[] body, String contentType) {
+        JsonNode root = tree(body, "manifest");
+        String mediaType = mediaType(contentType, root);
+        boolean index = OCI_INDEX.equals(mediaType) || DOCKER_LIST.equals(mediaType)
+                || (mediaType == null && root.has("manifests"));
+        if (index) {
+            return new Parsed(indexPlatforms(root), null);
+        }
+        boolean single = OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType)
+                || (mediaType == null && root.has("config"));
+        if (!single) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "unsupported manifest type " + mediaType);
+        }
+        JsonNode digest = root.path("config").path("digest");
+        if (!digest.isString() || digest.asString().isEmpty()) {
+            throw new RegistryException(RegistryException.Kind.MALFORMED, "manifest has no config digest");
+        }
+        return new Parsed(null, digest.asString());
+    }
+
+    static List<Platform> indexPlatforms(JsonNode root) {
+        JsonNode manifests = root.get("manifests");
+        if (manifests == null || !manifests.isArray()) {
+            throw new RegistryException(RegistryException.Kind.MALFORMED, "index has no manifests array");
+        }
+        List<Platform> platforms = new ArrayList<>();
+        for (JsonNode m : manifests.values()) {
+            if (m.path("annotations").has("vnd.docker.reference.type")) {
+                continue;
+            }
+            JsonNode p = m.get("platform");
+            if (p == null || !p.isObject()) {
+                continue;
+            }
+            Platform platform = platform(p);
+            if (platform != null) {
+                platforms.add(platform);
+            }
+        }
+        if (platforms.isEmpty()) {
+            throw new RegistryException(RegistryException.Kind.MALFORMED, "index lists no platform");
+        }
+        return platforms;
+    }
+
+    /** The platform an image config blob states. */
+    static List<Platform> config(byte[] body) {
+        Platform p = platform(tree(body, "image config"));
+        if (p == null) {
+            throw new RegistryException(RegistryException.Kind.MALFORMED, "image config states no os/architecture");
+        }
+        return List.of(p);
+    }
+
+    private static Platform platform(JsonNode p) {
+        String os = text(p, "os");
+        String arch = text(p, "architecture");
+        if (os == null || arch == null || os.equals("unknown") || arch.equals("unknown")) {
+            return null;
+        }
+        List<String> features = new ArrayList<>();
+        p.path("os.features").values().forEach(f -> features.add(f.asString()));
+        return new Platform(os.toLowerCase(Locale.ROOT), arch.toLowerCase(Locale.ROOT), text(p, "variant"),
+                OsVersion.parse(text(p, "os.version")), features);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isString() && !v.asString().isEmpty() ? v.asString() : null;
+    }
+
+    private static String mediaType(String contentType, JsonNode root) {
+        if (contentType != null) {
+            String ct = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+            if (ct.startsWith("application/vnd.")) {
+                return ct;
+            }
+        }
+        return text(root, "mediaType");
+    }
+
+    private static JsonNode tree(byte[] body, String what) {
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new RegistryException(RegistryException.Kind.MALFORMED, what + " is not a JSON object");
+            }
+            return root;
+        } catch (JacksonException e) {
+            throw new RegistryException(RegistryException.Kind.MALFORMED, what + " is not valid JSON");
+        }
+    }
+}

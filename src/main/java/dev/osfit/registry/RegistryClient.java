@@ -1,0 +1,271 @@
+package dev.osfit.registry;
+
+import dev.osfit.image.ImageRef;
+import dev.osfit.platform.Platform;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeStrategies;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads an image's platforms from its registry with the OCI distribution API v2, without blocking:
+ * {@code GET /v2/<name>/manifests/<reference>} asking for an index first, then, for a single
+ * manifest, its config blob. Registries that answer 401 with a Bearer challenge get a token from
+ * the realm (anonymously, or with the registry's credentials from the docker config); Basic
+ * challenges get the credentials directly.
+ *
+ * <p>Safety: plain HTTP only for hosts in {@code insecure}, certificates verified otherwise (plus an
+ * optional CA bundle); every connection goes through {@link GuardedResolverGroup}; bodies are capped,
+ * redirects counted, connect and read times bounded. The client runs on event loops of its own, so
+ * registry I/O never competes with the extender's request loops. Credentials are never logged.
+ */
+public final class RegistryClient implements AutoCloseable {
+
+    /** How a client is set up (from osfit.registry.*). */
+    public record Settings(Set<String> insecure, Path caFile, Duration connectTimeout, Duration readTimeout,
+                           int maxManifestBytes, int maxRedirects) {
+    }
+
+    static final String SOURCE = "registry";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Settings settings;
+    private final RegistryCredentials credentials;
+    private final LoopResources loops;
+    private final WebClient web;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+    record Token(String header, long expiresAtMillis) {
+        @Override
+        public String toString() {
+            return "Token(***)";
+        }
+    }
+
+    /** A registry's 401 with its challenge; handled by authenticating once. */
+    private static final class AuthNeeded extends RuntimeException {
+        final Challenge challenge;
+
+        AuthNeeded(Challenge challenge) {
+            super(null, null, false, false);
+            this.challenge = challenge;
+        }
+    }
+
+    record Fetched(byte[] body, String contentType) {
+    }
+
+    public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.loops = LoopResources.create("osfit-registry", 2, true);
+        HttpClient http = HttpClient.create(ConnectionProvider.builder("osfit-registry").maxConnections(64)
+                        .maxIdleTime(Duration.ofSeconds(30)).pendingAcquireTimeout(settings.readTimeout()).build())
+                .runOn(loops, false)
+                .resolver(new GuardedResolverGroup(new DnsAddressResolverGroup(
+                        new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class)), policy))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .responseTimeout(settings.readTimeout())
+                .followRedirect((request, response) -> response.status().code() >= 300 && response.status().code() < 400
+                        && request.redirectedFrom().length < settings.maxRedirects());
+        if (settings.caFile() != null) {
+            SslContext ssl = sslContext(settings.caFile());
+            http = http.secure(spec -> spec.sslContext(ssl));
+        }
+        this.web = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .exchangeStrategies(ExchangeStrategies.builder()
+                        .codecs(c -> c.defaultCodecs().maxInMemorySize(settings.maxManifestBytes())).build())
+                .build();
+    }
+
+    /** The platforms the image is published for. Fails with a {@link RegistryException}. */
+    public Mono<List<Platform>> platforms(ImageRef ref) {
+        String base = (settings.insecure().contains(ref.registry().toLowerCase(Locale.ROOT)) ? "http://" : "https://")
+                + apiHost(ref.registry());
+        String reference = ref.digest() != null ? ref.digest() : ref.tag();
+        URI manifest = URI.create(base + "/v2/" + ref.repository() + "/manifests/" + reference);
+        return authorized(manifest, ManifestParser.ACCEPT, ref)
+                .flatMap(m -> {
+                    ManifestParser.Parsed parsed = ManifestParser.manifest(m.body(), m.contentType());
+                    if (parsed.platforms() != null) {
+                        return Mono.just(parsed.platforms());
+                    }
+                    URI blob = URI.create(base + "/v2/" + ref.repository() + "/blobs/" + parsed.configDigest());
+                    return authorized(blob, "application/json, */*", ref).map(c -> ManifestParser.config(c.body()));
+                })
+                .timeout(settings.readTimeout().multipliedBy(2))
+                .onErrorMap(e -> !(e instanceof RegistryException), RegistryClient::classify);
+    }
+
+    /** Docker Hub's API lives at registry-1.docker.io. */
+    static String apiHost(String registry) {
+        return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
+    }
+
+    private Mono<Fetched> authorized(URI uri, String accept, ImageRef ref) {
+        String key = ref.registry() + "|" + ref.repository();
+        Token cached = tokens.get(key);
+        String header = cached != null && cached.expiresAtMillis() > System.currentTimeMillis() ? cached.header() : null;
+        return get(uri, accept, header)
+                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, ref, key)
+                        .flatMap(auth -> get(uri, accept, auth))
+                        .onErrorMap(AuthNeeded.class, again -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
+                                "registry " + ref.registry() + " refused the credentials for " + ref.repository())));
+    }
+
+    private Mono<String> authenticate(Challenge challenge, ImageRef ref, String key) {
+        RegistryCredentials.Basic basic = credentials.forRegistry(ref.registry());
+        if (challenge != null && challenge.bearer() && challenge.param("realm") != null) {
+            UriComponentsBuilder token = UriComponentsBuilder.fromUriString(challenge.param("realm"));
+            if (challenge.param("service") != null) {
+                token.queryParam("service", challenge.param("service"));
+            }
+            token.queryParam("scope", "repository:" + ref.repository() + ":pull");
+            URI realm = token.encode().build().toUri();
+            if (!"https".equals(realm.getScheme()) && !"http".equals(realm.getScheme())) {
+                return Mono.error(new RegistryException(RegistryException.Kind.MALFORMED, "token realm is not an http(s) URL"));
+            }
+            return get(realm, "application/json", basic == null ? null : "Basic " + basic.encoded())
+                    .onErrorMap(AuthNeeded.class, e -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
+                            "token service of " + ref.registry() + " refused " + (basic == null ? "an anonymous token" : "the credentials")))
+                    .map(f -> {
+                        JsonNode t = JSON.readTree(f.body());
+                        String value = t.hasNonNull("token") ? t.get("token").asString() : t.path("access_token").asString(null);
+                        if (value == null || value.isEmpty()) {
+                            throw new RegistryException(RegistryException.Kind.MALFORMED, "token service answered no token");
+                        }
+                        long ttl = Math.max(30, t.path("expires_in").asLong(60)) - 10;
+                        String header = "Bearer " + value;
+                        tokens.put(key, new Token(header, System.currentTimeMillis() + ttl * 1000));
+                        return header;
+                    });
+        }
+        if (challenge != null && challenge.basic() && basic != null) {
+            return Mono.just("Basic " + basic.encoded());
+        }
+        return Mono.error(new RegistryException(RegistryException.Kind.UNAUTHORIZED, "registry " + ref.registry()
+                + " needs credentials for " + ref.repository() + " and osfit.registry.docker-config has none"));
+    }
+
+    private Mono<Fetched> get(URI uri, String accept, String authorization) {
+        return web.get().uri(uri)
+                .header(HttpHeaders.ACCEPT, accept)
+                .headers(h -> {
+                    if (authorization != null) {
+                        h.set(HttpHeaders.AUTHORIZATION, authorization);
+                    }
+                })
+                .exchangeToMono(this::handle);
+    }
+
+    private Mono<Fetched> handle(ClientResponse response) {
+        int code = response.statusCode().value();
+        if (code >= 200 && code < 300) {
+            long length = response.headers().contentLength().orElse(-1);
+            if (length > settings.maxManifestBytes()) {
+                return response.releaseBody().then(Mono.error(tooLarge()));
+            }
+            String type = response.headers().contentType().map(Object::toString).orElse(null);
+            return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).map(b -> new Fetched(b, type))
+                    .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
+        }
+        Mono<Void> drain = response.releaseBody();
+        return switch (code) {
+            case 401 -> drain.then(Mono.error(new AuthNeeded(Challenge.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)))));
+            case 403 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.FORBIDDEN, "registry answered 403 Forbidden")));
+            case 404 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.NOT_FOUND, "no such image in the registry (404)")));
+            case 429 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry rate limit (429)")));
+            default -> drain.then(Mono.error(code >= 300 && code < 400
+                    ? new RegistryException(RegistryException.Kind.NETWORK, "too many redirects (more than " + settings.maxRedirects() + ")")
+                    : new RegistryException(RegistryException.Kind.SERVER_ERROR, "registry answered " + code)));
+        };
+    }
+
+    private RegistryException tooLarge() {
+        return new RegistryException(RegistryException.Kind.TOO_LARGE, "manifest larger than " + settings.maxManifestBytes() + " bytes");
+    }
+
+    static RegistryException classify(Throwable e) {
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause instanceof GuardedResolverGroup.RefusedAddressException refused) {
+                return new RegistryException(RegistryException.Kind.REFUSED, refused.getMessage());
+            }
+            if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.ReadTimeoutException
+                    || cause instanceof io.netty.channel.ConnectTimeoutException) {
+                return new RegistryException(RegistryException.Kind.TIMEOUT, "registry did not answer in time");
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        String what = e instanceof WebClientRequestException ? "cannot reach the registry" : "registry request failed";
+        return new RegistryException(RegistryException.Kind.NETWORK, what + " (" + e.getClass().getSimpleName() + ")");
+    }
+
+    /** The JDK's trusted CAs plus those in the PEM bundle. */
+    static SslContext sslContext(Path caFile) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((KeyStore) null);
+            int n = 0;
+            for (var tm : defaults.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    for (X509Certificate c : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("default-" + n++, c);
+                    }
+                }
+            }
+            try (InputStream in = Files.newInputStream(caFile)) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("extra-" + n++, c);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return SslContextBuilder.forClient().trustManager(tmf).build();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load osfit.registry.ca-file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        loops.dispose();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.osfit.registry;
+
+import dev.osfit.config.OsfitProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The registry source, when {@code osfit.registry.enabled} (the default). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "osfit.registry.enabled", havingValue = "true", matchIfMissing = true)
+public class RegistryConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    RegistryClient registryClient(OsfitProperties properties) {
+        OsfitProperties.RegistryProperties r = properties.registry();
+        HashSet<String> insecure = new HashSet<>();
+        r.insecure().forEach(h -> insecure.add(h.trim().toLowerCase(Locale.ROOT)));
+        RegistryCredentials credentials = r.dockerConfig() == null || r.dockerConfig().isBlank()
+                ? RegistryCredentials.none() : new RegistryCredentials(Path.of(r.dockerConfig()));
+        log.info("registry lookups: budget {} per request, tags kept {}, failures kept {}; plain HTTP for {}; allow {}, deny {}{}",
+                r.requestBudget(), r.tagTtl(), r.failureTtl(), insecure, r.allow(), r.deny(), r.allowOnly() ? " (allow only)" : "");
+        return new RegistryClient(new RegistryClient.Settings(insecure, r.caFile() == null || r.caFile().isBlank() ? null : Path.of(r.caFile()),
+                r.connectTimeout(), r.readTimeout(), (int) r.maxManifestSize().toBytes(), r.maxRedirects()),
+                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly()), credentials);
+    }
+
+    @Bean
+    RegistrySource registrySource(RegistryClient client, OsfitProperties properties, MeterRegistry meters) {
+        OsfitProperties.RegistryProperties r = properties.registry();
+        Map<RegistryException.Kind, Counter> errors = new EnumMap<>(RegistryException.Kind.class);
+        for (RegistryException.Kind kind : RegistryException.Kind.values()) {
+            errors.put(kind, Counter.builder("osfit.registry.errors").tag("kind", kind.name().toLowerCase(Locale.ROOT))
+                    .description("failed registry lookups by kind").register(meters));
+        }
+        RegistrySource source = new RegistrySource(client,
+                new RegistrySource.Settings(r.requestBudget(), r.tagTtl(), r.digestTtl(), r.failureTtl(), r.maxEntries()),
+                kind -> errors.get(kind).increment());
+        CaffeineCacheMetrics.monitor(meters, source.cache(), "image-platforms");
+        return source;
+    }
+}

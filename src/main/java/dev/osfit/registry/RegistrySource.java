@@ -1,0 +1,143 @@
+package dev.osfit.registry;
+
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.osfit.image.ImagePlatformSource;
+import dev.osfit.image.ImagePlatforms;
+import dev.osfit.image.ImageRef;
+import dev.osfit.platform.Platform;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The registry as an image platform source, behind a Caffeine cache keyed by the normalised
+ * reference.
+ *
+ * <ul>
+ *   <li>Digests are immutable and kept long; tags live {@code tagTtl} and are refreshed in the
+ *       background after half of it, so an image in use never waits for its registry again;
+ *       failures are kept {@code failureTtl}, so a broken registry is not asked on every request.</li>
+ *   <li>Concurrent requests for one image share one fetch.</li>
+ *   <li>A request waits at most {@code requestBudget}; past it, this source answers "not known" and
+ *       the next source (the Windows tag table, the pod's selectors) decides, while the fetch goes on
+ *       and fills the cache for the next attempt.</li>
+ * </ul>
+ */
+public final class RegistrySource implements ImagePlatformSource {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrySource.class);
+
+    /** Cache policy and request budget (osfit.registry.*). */
+    public record Settings(Duration requestBudget, Duration tagTtl, Duration digestTtl, Duration failureTtl, long maxEntries) {
+    }
+
+    /** What the cache holds for an image: its platforms, or why the registry could not say. */
+    sealed interface Lookup permits Found, Failed {
+    }
+
+    record Found(List<Platform> platforms) implements Lookup {
+    }
+
+    record Failed(RegistryException.Kind kind, String message) implements Lookup {
+    }
+
+    private static final Lookup OVER_BUDGET = new Failed(RegistryException.Kind.TIMEOUT, "over the request budget");
+
+    private final Settings settings;
+    private final AsyncLoadingCache<String, Lookup> cache;
+
+    public RegistrySource(RegistryClient client, Settings settings, Consumer<RegistryException.Kind> errors) {
+        this.settings = settings;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(settings.maxEntries())
+                .expireAfter(new LookupExpiry(settings))
+                .refreshAfterWrite(settings.tagTtl().dividedBy(2))
+                .recordStats()
+                .buildAsync(new Loader(client, errors));
+    }
+
+    @Override
+    public CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image) {
+        // The budget applies to a copy: the cached fetch itself runs to its end.
+        return cache.get(image.normalized()).copy()
+                .completeOnTimeout(OVER_BUDGET, settings.requestBudget().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(lookup -> lookup instanceof Found found
+                        ? Optional.of(new ImagePlatforms(found.platforms(), RegistryClient.SOURCE)) : Optional.empty());
+    }
+
+    /** Starts a lookup (if not cached) without waiting for it: prefetch for pods not yet scheduled. */
+    public void prefetch(ImageRef image) {
+        cache.get(image.normalized());
+    }
+
+    /** The cache, for metrics. */
+    public AsyncLoadingCache<String, Lookup> cache() {
+        return cache;
+    }
+
+    private static final class Loader implements AsyncCacheLoader<String, Lookup> {
+        private final RegistryClient client;
+        private final Consumer<RegistryException.Kind> errors;
+
+        Loader(RegistryClient client, Consumer<RegistryException.Kind> errors) {
+            this.client = client;
+            this.errors = errors;
+        }
+
+        @Override
+        public CompletableFuture<Lookup> asyncLoad(String key, Executor executor) {
+            ImageRef.Parsed parsed = ImageRef.parse(key);
+            if (!(parsed instanceof ImageRef.Valid valid)) {
+                return CompletableFuture.completedFuture(new Failed(RegistryException.Kind.MALFORMED, "invalid reference"));
+            }
+            return client.platforms(valid.ref())
+                    .<Lookup>map(Found::new)
+                    .onErrorResume(e -> {
+                        RegistryException r = e instanceof RegistryException re ? re : RegistryClient.classify(e);
+                        errors.accept(r.kind());
+                        log.debug("registry lookup of {} failed: {}", key, r.getMessage());
+                        return Mono.just(new Failed(r.kind(), r.getMessage()));
+                    })
+                    .toFuture();
+        }
+
+        /** Digests never change: a refresh keeps what is there. */
+        @Override
+        public CompletableFuture<Lookup> asyncReload(String key, Lookup oldValue, Executor executor) {
+            return key.contains("@") && oldValue instanceof Found ? CompletableFuture.completedFuture(oldValue) : asyncLoad(key, executor);
+        }
+    }
+
+    private record LookupExpiry(Settings settings) implements Expiry<String, Lookup> {
+        private long ttl(String key, Lookup value) {
+            Duration d = value instanceof Failed ? settings.failureTtl() : key.contains("@") ? settings.digestTtl() : settings.tagTtl();
+            return d.toNanos();
+        }
+
+        @Override
+        public long expireAfterCreate(String key, Lookup value, long currentTime) {
+            return ttl(key, value);
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Lookup value, long currentTime, long currentDuration) {
+            return ttl(key, value);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Lookup value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.osfit.registry;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.osfit.platform.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The registry client against WireMock as a registry. */
+class RegistryClientTest {
+
+    final RegistryStub registry = new RegistryStub();
+    RegistryClient client;
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        registry.close();
+    }
+
+    List<Platform> resolve(String image) {
+        return client.platforms(registry.ref(image)).block(Duration.ofSeconds(10));
+    }
+
+    RegistryException failure(String image) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> resolve(image));
+        assertThat(t).isInstanceOf(RegistryException.class);
+        return (RegistryException) t;
+    }
+
+    @Test
+    void aTokenChallengeThenTheIndexWithoutItsAttestation() {
+        String realm = "http://" + registry.host() + "/token";
+        registry.server.stubFor(get(urlEqualTo("/v2/win/iis/manifests/ltsc")).withHeader("Authorization", absent())
+                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate",
+                        "Bearer realm=\"" + realm + "\",service=\"stub-registry\",scope=\"repository:win/iis:pull\"")));
+        registry.server.stubFor(get(urlPathEqualTo("/token")).withQueryParam("service", equalTo("stub-registry"))
+                .withQueryParam("scope", equalTo("repository:win/iis:pull"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"token\":\"t0k3n\",\"expires_in\":300}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/win/iis/manifests/ltsc")).withHeader("Authorization", equalTo("Bearer t0k3n"))
+                .withHeader("Accept", equalTo(ManifestParser.ACCEPT))
+                .willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)));
+        client = registry.client();
+
+        assertThat(resolve("win/iis:ltsc")).containsExactly(
+                Platform.parse("windows(10.0.17763.6659)/amd64"),
+                new Platform("windows", "amd64", null, dev.osfit.platform.OsVersion.parse("10.0.20348.2966"), List.of("win32k")),
+                Platform.parse("linux/arm64/v8"));
+        resolve("win/iis:ltsc");
+        registry.server.verify(1, getRequestedFor(urlPathEqualTo("/token")));
+    }
+
+    @Test
+    void aSingleManifestIsReadThroughItsConfigBlob() {
+        String config = "sha256:" + "c".repeat(64);
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1.0")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .withBody("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
+                        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":10},\"layers\":[]}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/blobs/" + config)).willReturn(aResponse().withStatus(200)
+                .withBody("{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"10.0.26100.2605\",\"config\":{},\"rootfs\":{}}")));
+        client = registry.client();
+        assertThat(resolve("app:1.0")).containsExactly(Platform.parse("windows(10.0.26100.2605)/amd64"));
+    }
+
+    @Test
+    void credentialsFromADockerConfigGoToTheTokenService(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"dXNlcjpzZWNyZXQ=\"}}}");
+        registry.server.stubFor(get(urlEqualTo("/v2/private/app/manifests/2")).withHeader("Authorization", absent())
+                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer realm=\"http://" + registry.host() + "/token\"")));
+        registry.server.stubFor(get(urlPathEqualTo("/token")).withHeader("Authorization", equalTo("Basic dXNlcjpzZWNyZXQ="))
+                .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"private\"}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/private/app/manifests/2")).withHeader("Authorization", equalTo("Bearer private"))
+                .willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)));
+        client = registry.client(new RegistryCredentials(config), List.of(), 4 << 20);
+        assertThat(resolve("private/app:2")).hasSize(3);
+    }
+
+    @Test
+    void aBasicChallengeWithoutCredentialsIsUnauthorized() {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Basic realm=\"registry\"")));
+        client = registry.client();
+        assertThat(failure("app:1").kind()).isEqualTo(RegistryException.Kind.UNAUTHORIZED);
+    }
+
+    @ParameterizedTest(name = "HTTP {0} is {1}")
+    @CsvSource({"401, UNAUTHORIZED", "403, FORBIDDEN", "404, NOT_FOUND", "429, RATE_LIMITED", "500, SERVER_ERROR", "503, SERVER_ERROR"})
+    void statusCodes(int status, RegistryException.Kind kind) {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(status).withBody("{}")));
+        client = registry.client();
+        assertThat(failure("app:1").kind()).isEqualTo(kind);
+    }
+
+    @Test
+    void malformedJsonIsMalformed() {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(RegistryStub.index("{\"manifests\": [")));
+        client = registry.client();
+        assertThat(failure("app:1").kind()).isEqualTo(RegistryException.Kind.MALFORMED);
+    }
+
+    @Test
+    void anIndexOfOnlyAttestationsListsNoPlatform() {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(
+                RegistryStub.index("{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[" + RegistryStub.ATTESTATION + "]}")));
+        client = registry.client();
+        assertThat(failure("app:1")).hasMessage("index lists no platform");
+    }
+
+    @Test
+    void anOversizedManifestIsRefused() {
+        String big = "{\"manifests\":[],\"pad\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/big")).willReturn(RegistryStub.index(big)));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/chunked")).willReturn(RegistryStub.index(big).withChunkedDribbleDelay(4, 50)));
+        client = registry.client();
+        assertThat(failure("app:big").kind()).isEqualTo(RegistryException.Kind.TOO_LARGE);
+        assertThat(failure("app:chunked").kind()).as("without Content-Length").isEqualTo(RegistryException.Kind.TOO_LARGE);
+    }
+
+    @ParameterizedTest(name = "a redirect to {0} is refused")
+    @CsvSource({"http://169.254.169.254/latest/meta-data/, link-local", "http://localhost:{port}/v2/other, loopback",
+            "http://10.1.2.3/blob, private", "http://[::1]:{port}/x, loopback"})
+    void aRedirectToARefusedAddress(String location, String kind) {
+        String config = "sha256:" + "d".repeat(64);
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                .withBody("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + config + "\"}}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/blobs/" + config)).willReturn(aResponse().withStatus(307)
+                .withHeader("Location", location.replace("{port}", String.valueOf(registry.server.port())))));
+        client = registry.client();
+        RegistryException e = failure("app:1");
+        assertThat(e.kind()).isEqualTo(RegistryException.Kind.REFUSED);
+        assertThat(e.getMessage()).contains(kind);
+    }
+
+    @Test
+    void theRegistryTokenDoesNotFollowARedirectToAnotherHost() {
+        String config = "sha256:" + "e".repeat(64);
+        String realm = "http://" + registry.host() + "/token";
+        registry.server.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(200).withBody("{\"token\":\"secret\"}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).withHeader("Authorization", absent())
+                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\"")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).withHeader("Authorization", equalTo("Bearer secret"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                        .withBody("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + config + "\"}}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/blobs/" + config)).willReturn(aResponse().withStatus(307)
+                .withHeader("Location", "http://localhost:" + registry.server.port() + "/storage/blob")));
+        registry.server.stubFor(get(urlEqualTo("/storage/blob")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"architecture\":\"amd64\",\"os\":\"linux\"}")));
+        client = new RegistryClient(new RegistryClient.Settings(java.util.Set.of(registry.host()), null, Duration.ofSeconds(2),
+                Duration.ofSeconds(3), 4 << 20, 3), new RegistryPolicy(List.of("127.0.0.1", "localhost"), List.of(), false),
+                RegistryCredentials.none());
+        assertThat(resolve("app:1")).containsExactly(Platform.parse("linux/amd64"));
+        registry.server.verify(getRequestedFor(urlEqualTo("/storage/blob")).withHeader("Authorization", absent()));
+    }
+
+    @Test
+    void aDeniedHostIsNeverContacted() {
+        client = registry.client(RegistryCredentials.none(), List.of("127.0.0.1"), 4 << 20);
+        assertThat(failure("app:1").getMessage()).contains("osfit.registry.deny");
+        assertThat(registry.server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void tooManyRedirects() {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://" + registry.host() + "/v2/app/manifests/1")));
+        client = registry.client();
+        assertThat(failure("app:1").kind()).isEqualTo(RegistryException.Kind.NETWORK);
+    }
+
+    @Test
+    void aSilentRegistryTimesOut() {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX).withFixedDelay(5000)));
+        client = registry.client();
+        assertThat(failure("app:1").kind()).isEqualTo(RegistryException.Kind.TIMEOUT);
+    }
+
+    @Test
+    void aNonHttpRealmIsRefused() {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"file:///etc/passwd\"")));
+        client = registry.client();
+        assertThatThrownBy(() -> resolve("app:1")).isInstanceOf(RegistryException.class).hasMessageContaining("realm");
+    }
+}
