@@ -3,16 +3,21 @@ package dev.osfit.cluster;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.node.NodeIndex;
 import dev.osfit.node.NodeSource;
+import dev.osfit.registry.RegistrySource;
+import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -96,10 +101,21 @@ public class NodeSourceConfiguration {
         }
 
         @Bean
-        NodeInformer nodeInformer(NodeIndex index, OsfitProperties properties) {
-            return new NodeInformer(index,
-                    ClusterAccess.apiClient(properties.nodes().kubeconfig(), WatchTracker.factory(index)),
-                    properties.nodes().publishInterval());
+        ApiClient kubernetesApiClient(NodeIndex index, OsfitProperties properties) {
+            return ClusterAccess.apiClient(properties.nodes().kubeconfig(), WatchTracker.factory(index));
+        }
+
+        @Bean
+        NodeInformer nodeInformer(NodeIndex index, ApiClient client, OsfitProperties properties) {
+            return new NodeInformer(index, client, properties.nodes().publishInterval());
+        }
+
+        /** With the registry on and osfit.registry.prefetch (the default): warm the cache for pods not yet scheduled. */
+        @Bean
+        @ConditionalOnProperty(name = "osfit.registry.prefetch", havingValue = "true", matchIfMissing = true)
+        SmartLifecycle podPrefetcher(ApiClient client, ObjectProvider<RegistrySource> registry) {
+            RegistrySource source = registry.getIfAvailable();
+            return source == null ? new Idle() : new PodPrefetcher(client, source);
         }
 
         @Bean
@@ -120,6 +136,26 @@ public class NodeSourceConfiguration {
                 FunctionCounter.builder("osfit.nodes.listwatch.failures", informer, NodeInformer::failures)
                         .description("failed node list or watch calls").register(registry);
             };
+        }
+    }
+
+    /** A lifecycle with nothing to run (prefetch configured but the registry is off). */
+    static final class Idle implements SmartLifecycle {
+        private volatile boolean running;
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
         }
     }
 }

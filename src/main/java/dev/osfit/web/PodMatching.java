@@ -3,6 +3,9 @@ package dev.osfit.web;
 import dev.osfit.match.Matcher;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodFacts;
+import dev.osfit.match.PodRequirements;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.scheduler.Schedulers;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.node.NodeSource;
@@ -43,8 +46,16 @@ class PodMatching {
         return matcher(args.pod()).map(matcher -> new Matched(args, matcher));
     }
 
+    /**
+     * The pod's matcher. Usually every image is known at once (cache, annotation, static sources) and
+     * this stays on the calling thread; a lookup that completes later completes on a registry event
+     * loop or the JDK's timeout thread, so the rest of the request moves to the parallel scheduler.
+     */
     Mono<Matcher> matcher(PodFacts pod) {
-        return Mono.fromCompletionStage(compiler.compile(pod)).map(requirements -> new Matcher(requirements, scoring));
+        CompletableFuture<PodRequirements> requirements = compiler.compile(pod).toCompletableFuture();
+        Mono<PodRequirements> ready = requirements.isDone() ? Mono.just(requirements.join())
+                : Mono.fromFuture(requirements).publishOn(Schedulers.parallel());
+        return ready.map(r -> new Matcher(r, scoring));
     }
 
     /** The current catalog, or the empty one while it is not ready (nodes it cannot check pass). */

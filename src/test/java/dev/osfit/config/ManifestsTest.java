@@ -41,13 +41,13 @@ class ManifestsTest {
     }
 
     @Test
-    void theClusterRoleReadsNodesAndNothingElse() {
+    void theClusterRoleReadsNodesAndPodsAndNothingElse() {
         V1ClusterRole role = one(V1ClusterRole.class);
-        assertThat(role.getRules()).singleElement().satisfies((V1PolicyRule rule) -> {
+        assertThat(role.getRules()).hasSize(2).allSatisfy((V1PolicyRule rule) -> {
             assertThat(rule.getApiGroups()).containsExactly("");
-            assertThat(rule.getResources()).containsExactly("nodes");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
         });
+        assertThat(role.getRules()).flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods");
         V1ClusterRoleBinding binding = one(V1ClusterRoleBinding.class);
         V1ServiceAccount account = one(V1ServiceAccount.class);
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());

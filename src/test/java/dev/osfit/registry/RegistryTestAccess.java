@@ -1,0 +1,37 @@
+package dev.osfit.registry;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+import java.time.Duration;
+
+/** A registry stub and a source in front of it, for tests in other packages. */
+public final class RegistryTestAccess implements AutoCloseable {
+
+    private final RegistryStub stub = new RegistryStub();
+    private final RegistryClient client = stub.client();
+
+    public String host() {
+        return stub.host();
+    }
+
+    public void serveIndex(String path) {
+        stub.server.stubFor(get(urlEqualTo(path)).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)));
+    }
+
+    public void verifyRequested(String path) {
+        stub.server.verify(getRequestedFor(urlEqualTo(path)));
+    }
+
+    public RegistrySource source() {
+        return new RegistrySource(client, new RegistrySource.Settings(Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1),
+                Duration.ofSeconds(30), 100), kind -> { });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        stub.close();
+    }
+}
