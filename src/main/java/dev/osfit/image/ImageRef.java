@@ -1,5 +1,7 @@
 package dev.osfit.image;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.regex.Pattern;
 
 /**
@@ -29,8 +31,18 @@ public record ImageRef(String original, String registry, String repository, Stri
     public record Invalid(String image, String reason) implements Parsed {
     }
 
+    // Pods of one workload share images: parse each reference once (regexes cost microseconds).
+    private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder().maximumSize(4096).build();
+
     public static Parsed parse(String image) {
-        if (image == null || image.isBlank()) {
+        if (image == null) {
+            return new Invalid("null", "empty image reference");
+        }
+        return PARSED.get(image, ImageRef::parseUncached);
+    }
+
+    private static Parsed parseUncached(String image) {
+        if (image.isBlank()) {
             return new Invalid(String.valueOf(image), "empty image reference");
         }
         String s = image.trim();

@@ -1,5 +1,7 @@
 package dev.osfit.image;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.osfit.platform.Platform;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +49,14 @@ public final class PlatformAnnotation implements ImagePlatformSource {
     public record Invalid(String problem) implements Parsed {
     }
 
+    // Pods of one workload carry the same annotation: parse each value once.
+    private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder().maximumSize(1024).build();
+
     public static Parsed parse(String value) {
+        return PARSED.get(value, PlatformAnnotation::parseUncached);
+    }
+
+    private static Parsed parseUncached(String value) {
         Map<String, List<Platform>> byImage = new HashMap<>();
         List<Platform> wildcard = null;
         String[] entries = value.split("[\\n;]");

@@ -9,10 +9,13 @@ import java.util.Map;
 /**
  * An immutable view of the cluster's nodes: name to platform, and platform key (os, arch,
  * windows-build) to node names. Requests read one snapshot for their whole life; the index replaces
- * the snapshot, never changes it. Lookups are plain HashMap reads: no locks, no copying.
+ * the snapshot, never changes it. No locks, no copying.
  *
- * <p>A node costs one map entry here; its name is the informer's own string and its platform an
- * interned instance shared by every node of that platform.
+ * <p>Cost: a names-only request looks up every candidate, so lookup is the matcher's per-node cost.
+ * Names live in an open-addressing table (load at most 1/2) with their hash codes in a flat int
+ * array: a probe compares ints in one small array and touches a name's characters only when the hash
+ * matches, instead of chasing HashMap entry, key and key bytes for every node. Platforms are interned
+ * instances shared by every node of that platform.
  */
 public final class NodeSnapshot implements NodeCatalog {
 
@@ -26,13 +29,34 @@ public final class NodeSnapshot implements NodeCatalog {
 
     static final NodeSnapshot EMPTY_UNSYNCED = new NodeSnapshot(Map.of(), false, 0);
 
-    private final Map<String, NodePlatform> byName;
+    private final String[] keys;
+    private final int[] hashes;
+    private final NodePlatform[] values;
+    private final int mask;
+    private final int shift;
+    private final int size;
     private final Map<PlatformKey, List<String>> byPlatform;
     private final boolean synced;
     private final long builtAtMillis;
 
     private NodeSnapshot(Map<String, NodePlatform> byName, boolean synced, long builtAtMillis) {
-        this.byName = byName;
+        int capacity = Integer.highestOneBit(Math.max(4, byName.size() * 2 - 1)) << 1;
+        this.keys = new String[capacity];
+        this.hashes = new int[capacity];
+        this.values = new NodePlatform[capacity];
+        this.mask = capacity - 1;
+        this.shift = Integer.numberOfLeadingZeros(capacity) + 1;
+        this.size = byName.size();
+        byName.forEach((name, platform) -> {
+            int h = name.hashCode();
+            int i = slot(h);
+            while (keys[i] != null) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = name;
+            hashes[i] = h;
+            values[i] = platform;
+        });
         this.synced = synced;
         this.builtAtMillis = builtAtMillis;
         Map<PlatformKey, List<String>> groups = new HashMap<>();
@@ -49,9 +73,23 @@ public final class NodeSnapshot implements NodeCatalog {
         return new NodeSnapshot(new HashMap<>(nodes), synced, builtAtMillis);
     }
 
+    /** Fibonacci hashing: the top bits of hash times the golden ratio, so similar names spread out. */
+    private int slot(int hash) {
+        return (hash * 0x9E3779B9) >>> shift;
+    }
+
     @Override
     public NodePlatform platformOf(String nodeName) {
-        return byName.get(nodeName);
+        int h = nodeName.hashCode();
+        int i = slot(h);
+        String k;
+        while ((k = keys[i]) != null) {
+            if (hashes[i] == h && (k == nodeName || k.equals(nodeName))) {
+                return values[i];
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
     }
 
     /** In a synced snapshot a missing name is a node osfit has not heard of (yet). */
@@ -70,7 +108,7 @@ public final class NodeSnapshot implements NodeCatalog {
     }
 
     public int size() {
-        return byName.size();
+        return size;
     }
 
     /** Node names per platform key, each list sorted. */

@@ -2,7 +2,9 @@ package dev.osfit.wire;
 
 import dev.osfit.match.Matcher;
 import dev.osfit.match.Verdict;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes kube-scheduler's extender answers with the Go field names as keys. Answers come back in the
@@ -46,6 +48,8 @@ public final class ExtenderEncoder {
     private static void failures(JsonOut out, RequestNodes nodes, Matcher matcher, Verdict.Outcome outcome) {
         out.raw('{');
         boolean first = true;
+        // A cluster has a handful of distinct verdicts: escape each reason once, then copy its bytes.
+        Map<Verdict, byte[]> encoded = new IdentityHashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Verdict v = matcher.verdict(nodes.platform(i));
             if (v.outcome() == outcome) {
@@ -53,7 +57,8 @@ public final class ExtenderEncoder {
                     out.raw(',');
                 }
                 first = false;
-                out.string(nodes.name(i)).raw(':').string(v.reason());
+                byte[] reason = encoded.computeIfAbsent(v, verdict -> new JsonOut(verdict.reason().length() + 8).string(verdict.reason()).toByteArray());
+                out.string(nodes.name(i)).raw(':').raw(reason, 0, reason.length);
             }
         }
         out.raw('}');

@@ -28,6 +28,11 @@ public final class RequestNodes {
         this.ends = ends;
     }
 
+    /** Names-only candidates, as a NodeNames request carries them. */
+    public static RequestNodes ofNames(String... names) {
+        return names(names.clone(), names.length);
+    }
+
     static RequestNodes names(String[] names, int count) {
         return new RequestNodes(false, null, count, names, new NodePlatform[count], null, null);
     }

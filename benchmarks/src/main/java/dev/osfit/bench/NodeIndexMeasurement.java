@@ -186,6 +186,11 @@ public final class NodeIndexMeasurement {
     private static final String TOTAL = "(total)";
 
     /** Live heap bytes per class and in total: jcmd's class histogram runs a full GC and counts what survives. */
+    /** Live heap bytes of a process (full GC first). */
+    static long liveHeap(long pid) throws Exception {
+        return histogram(pid).get(TOTAL);
+    }
+
     private static java.util.Map<String, Long> histogram(long pid) throws Exception {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
                 "GC.class_histogram").redirectErrorStream(true).start();

@@ -1,0 +1,162 @@
+package dev.osfit.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * End to end against a running osfit on loopback: the real service (exec jar, cluster mode) with its
+ * node index fed by a local API-server stand-in serving 5000 kubelet-shaped nodes. Sends /filter and
+ * /prioritize in names mode and in full-nodes mode, one request at a time (as kube-scheduler calls
+ * filter) and 8 at a time, each run bounded in count and time, and reports latency percentiles,
+ * requests per second and osfit's live heap afterwards.
+ */
+public final class LoadDriver {
+
+    /** One measured run. */
+    public record Result(String verb, String form, int nodes, int concurrency, int requests, int errors, double seconds,
+                         double p50Millis, double p99Millis, double p999Millis, double maxMillis, double requestsPerSecond) {
+    }
+
+    /** Everything the driver measured, and osfit's live heap after it. */
+    public record Report(List<Result> results, long liveHeapAfterBytes, double secondsToReady) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LoadDriver() {
+    }
+
+    public static Report run(Path jar, int nodeCount, boolean quick) throws Exception {
+        List<RealisticNodes.Node> nodes = BenchData.nodes(nodeCount);
+        Path tmp = Files.createTempDirectory("osfit-load");
+        try (StubApiServer api = new StubApiServer(RealisticNodes.list(nodes, "1"), 0)) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process osfit = new ProcessBuilder(java, "-Xms1g", "-Xmx2g", "-jar", jar.toString(), "--server.port=" + port,
+                    "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp), "--osfit.registry.enabled=false",
+                    "--logging.level.root=WARN")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit.log").toFile()).start();
+            try {
+                String base = "http://127.0.0.1:" + port;
+                long t0 = System.nanoTime();
+                waitReady(base + "/actuator/health/readiness");
+                double ready = (System.nanoTime() - t0) / 1e9;
+                List<Result> results = new ArrayList<>();
+                byte[] names = BenchData.namesRequest(BenchData.WINDOWS_POD, nodes);
+                byte[] full = BenchData.fullRequest(BenchData.WINDOWS_POD, nodes);
+                byte[] full500 = BenchData.fullRequest(BenchData.WINDOWS_POD, nodes.subList(0, 500));
+                int scale = quick ? 4 : 1;
+                for (String verb : List.of("filter", "prioritize")) {
+                    for (int concurrency : List.of(1, 8)) {
+                        results.add(measure(base, verb, "names", nodeCount, names, concurrency, 4000 / scale, 30));
+                        results.add(measure(base, verb, "full", 500, full500, concurrency, 600 / scale, 30));
+                        results.add(measure(base, verb, "full", nodeCount, full, concurrency, 80 / scale, 60));
+                    }
+                }
+                long heap = NodeIndexMeasurement.liveHeap(osfit.pid());
+                return new Report(results, heap, ready);
+            } finally {
+                osfit.destroy();
+                osfit.waitFor();
+            }
+        }
+    }
+
+    /** A bounded run: at most {@code count} requests after a warmup of a tenth, and at most {@code maxSeconds}. */
+    static Result measure(String base, String verb, String form, int nodes, byte[] body, int concurrency, int count, int maxSeconds)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + verb)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        run(request, concurrency, Math.max(concurrency, count / 10), maxSeconds, new long[count], new AtomicInteger());
+        long[] latencies = new long[count];
+        AtomicInteger errors = new AtomicInteger();
+        long start = System.nanoTime();
+        int done = run(request, concurrency, count, maxSeconds, latencies, errors);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] sorted = Arrays.copyOf(latencies, done);
+        Arrays.sort(sorted);
+        Result r = new Result(verb, form, nodes, concurrency, done, errors.get(), seconds, pct(sorted, 0.50), pct(sorted, 0.99),
+                pct(sorted, 0.999), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, done / seconds);
+        System.out.printf(java.util.Locale.ROOT, "  %-10s %-5s %5d nodes  c=%d  n=%5d  p50 %8.2f ms  p99 %8.2f ms  p99.9 %8.2f ms  %7.1f req/s%s%n",
+                verb, form, nodes, concurrency, done, r.p50Millis(), r.p99Millis(), r.p999Millis(), r.requestsPerSecond(),
+                errors.get() > 0 ? "  ERRORS " + errors.get() : "");
+        return r;
+    }
+
+    private static int run(HttpRequest request, int concurrency, int count, int maxSeconds, long[] latencies, AtomicInteger errors)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < count && System.nanoTime() < deadline) {
+                        long t = System.nanoTime();
+                        try {
+                            HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                            if (r.statusCode() != 200 || r.body().length == 0 || new String(r.body(), 0, Math.min(200, r.body().length),
+                                    StandardCharsets.UTF_8).contains("\"Error\":\"o")) {
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            errors.incrementAndGet();
+                        }
+                        latencies[i] = System.nanoTime() - t;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return Math.min(count, next.get());
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    private static void waitReady(String url) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("osfit not ready within 120 s");
+    }
+}
