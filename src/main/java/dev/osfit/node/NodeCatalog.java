@@ -13,6 +13,17 @@ public interface NodeCatalog {
     NodePlatform platformOf(String nodeName);
 
     /**
+     * Looks up {@code count} names into {@code out}; a name this catalog does not know gets
+     * {@code missing}. Implementations may do this faster than one {@link #platformOf} per name.
+     */
+    default void platformsOf(String[] names, int count, NodePlatform[] out, NodePlatform missing) {
+        for (int i = 0; i < count; i++) {
+            NodePlatform p = platformOf(names[i]);
+            out[i] = p != null ? p : missing;
+        }
+    }
+
+    /**
      * True when this catalog holds every node of the cluster, so a name it does not know is a node
      * osfit has not heard of yet (rather than one it simply cannot check).
      */

@@ -65,11 +65,7 @@ public final class RequestNodes {
      */
     public RequestNodes resolve(NodeCatalog catalog) {
         if (!full) {
-            NodePlatform missing = catalog.complete() ? NodePlatform.NOT_INDEXED : null;
-            for (int i = 0; i < count; i++) {
-                NodePlatform p = catalog.platformOf(names[i]);
-                platforms[i] = p != null ? p : missing;
-            }
+            catalog.platformsOf(names, count, platforms, catalog.complete() ? NodePlatform.NOT_INDEXED : null);
         }
         return this;
     }

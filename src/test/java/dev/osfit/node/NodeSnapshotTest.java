@@ -1,0 +1,52 @@
+package dev.osfit.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.osfit.platform.OsVersion;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The snapshot's table answers exactly as a map would, one name or many at a time. */
+class NodeSnapshotTest {
+
+    @Test
+    void everyNameIsFoundAndNoOtherAgreesWithAMap() {
+        Random random = new Random(7);
+        NodePlatform[] kinds = {NodePlatform.of("linux", "amd64", null), NodePlatform.of("linux", "arm64", null),
+                NodePlatform.of("windows", "amd64", new OsVersion(10, 0, 17763, 6659))};
+        Map<String, NodePlatform> expected = new HashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            expected.put("node-" + Integer.toString(random.nextInt(1 << 30), 36) + "-" + i, kinds[i % 3]);
+        }
+        expected.put("", kinds[0]);
+        expected.put("ünicode-node", kinds[2]);
+        NodeSnapshot snapshot = NodeSnapshot.of(expected, true, 0);
+        String[] names = new String[expected.size() + 3];
+        int n = 0;
+        for (String name : expected.keySet()) {
+            names[n++] = new String(name.toCharArray()); // other instances, as a request brings them
+        }
+        names[n++] = "node-missing";
+        names[n++] = "node-0-0-but-longer-than-every-stored-name-so-surely-missing";
+        names[n++] = "n";
+        NodePlatform[] out = new NodePlatform[names.length];
+        snapshot.platformsOf(names, names.length, out, NodePlatform.NOT_INDEXED);
+        for (int i = 0; i < names.length; i++) {
+            NodePlatform want = expected.getOrDefault(names[i], NodePlatform.NOT_INDEXED);
+            assertThat(out[i]).as(names[i]).isSameAs(want);
+            assertThat(snapshot.platformOf(names[i])).isSameAs(expected.get(names[i]));
+        }
+        assertThat(snapshot.size()).isEqualTo(expected.size());
+    }
+
+    @Test
+    void anEmptySnapshotFindsNothing() {
+        NodeSnapshot empty = NodeSnapshot.of(Map.of(), true, 0);
+        NodePlatform[] out = new NodePlatform[1];
+        empty.platformsOf(new String[] {"a"}, 1, out, NodePlatform.NOT_INDEXED);
+        assertThat(out[0]).isSameAs(NodePlatform.NOT_INDEXED);
+        assertThat(empty.platformOf("a")).isNull();
+    }
+}
