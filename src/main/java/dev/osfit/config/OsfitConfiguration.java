@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import dev.osfit.wire.ExtenderDecoder;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +18,15 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OsfitProperties.class)
 public class OsfitConfiguration {
+
+    /**
+     * A sender that stops or dribbles must not hold a connection (and its buffered body) forever:
+     * the whole request, and each gap between its bytes, is bounded.
+     */
+    @Bean
+    NettyServerCustomizer requestReadTimeout(OsfitProperties properties) {
+        return server -> server.readTimeout(properties.requestReadTimeout()).requestTimeout(properties.requestReadTimeout());
+    }
 
     @Bean
     ExtenderDecoder extenderDecoder() {

@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxRequestSize     largest request body accepted; larger ones get 400 (a full NodeList of
  *                           5000 kubelet-reported nodes is about 60 MB)
+ * @param requestReadTimeout longest osfit waits for a request to arrive in full (and between its
+ *                           bytes); slower senders get 408 and their connection is closed
  * @param unknownImagePolicy what to do with a pod whose images no source knows
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
@@ -27,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("osfit")
 public record OsfitProperties(
         @NotNull @DefaultValue("64MB") DataSize maxRequestSize,
+        @NotNull @DefaultValue("10s") Duration requestReadTimeout,
         @NotNull @DefaultValue("allow") UnknownImagePolicy unknownImagePolicy,
         @Valid @NotNull @DefaultValue ScoringProperties scoring,
         @Valid @NotNull @DefaultValue NodesProperties nodes,

@@ -3,6 +3,8 @@ package dev.osfit.web;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.wire.BadRequestException;
 import dev.osfit.wire.ExtenderEncoder;
+import io.netty.channel.ChannelException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -51,6 +53,12 @@ class RequestBodies {
                 .flatMap(b -> b.length > OFFLOAD_BYTES ? Mono.just(b).publishOn(Schedulers.parallel()) : Mono.just(b));
     }
 
+    /** Reactor Netty's request timeout (a package-private ChannelException) or a read timeout. */
+    private static boolean requestTimedOut(Throwable error) {
+        return error instanceof ReadTimeoutException
+                || (error instanceof ChannelException && "Request timed out".equals(error.getMessage()));
+    }
+
     private BadRequestException tooLarge() {
         return new BadRequestException("request body exceeds osfit.max-request-size (" + maxBytes + " bytes)");
     }
@@ -69,8 +77,17 @@ class RequestBodies {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     }
 
-    /** Maps failures to answers: 400 with the reason for bad input, 503 before the index is ready, 500 for anything else. */
+    /**
+     * Maps failures to answers: 400 with the reason for bad input, 408 for a request that did not
+     * arrive in time, 503 before the index is ready, 500 for anything else.
+     */
     static Mono<ServerResponse> failure(String verb, Throwable error) {
+        if (requestTimedOut(error)) {
+            log.debug("{}: request body not received within osfit.request-read-timeout", verb);
+            return ServerResponse.status(HttpStatus.REQUEST_TIMEOUT).contentType(MediaType.APPLICATION_JSON)
+                    .header("Connection", "close")
+                    .bodyValue(ExtenderEncoder.error("request body not received within osfit.request-read-timeout"));
+        }
         if (error instanceof IndexNotReadyException notReady) {
             return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(ExtenderEncoder.error(notReady.getMessage()));
