@@ -20,6 +20,15 @@ public final class RegistryTestAccess implements AutoCloseable {
         stub.server.stubFor(get(urlEqualTo(path)).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)));
     }
 
+    /** The next answers for this path: the index after {@code delayMillis}, or an HTTP status. */
+    public void serveIndex(String path, int delayMillis) {
+        stub.server.stubFor(get(urlEqualTo(path)).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX).withFixedDelay(delayMillis)));
+    }
+
+    public void serveStatus(String path, int status) {
+        stub.server.stubFor(get(urlEqualTo(path)).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(status)));
+    }
+
     public void verifyRequested(String path) {
         stub.server.verify(getRequestedFor(urlEqualTo(path)));
     }
