@@ -58,7 +58,13 @@ class FaultsUnderLoadTest {
                     : linux("linux-" + i, i % 4 == 2 ? "amd64" : "arm64", "1");
         }
         API.lists(list("10", nodes));
-        API.watches(idle());
+        // Node events keep arriving during the load: 40 Windows nodes relabelled between builds over about 3 s.
+        String[] relabels = new String[40];
+        for (int i = 0; i < relabels.length; i++) {
+            int n = 4 * i;
+            relabels[i] = event("MODIFIED", windows("win-" + n, i % 2 == 0 ? "10.0.20348" : "10.0.17763", 1000 + i, String.valueOf(11 + i)));
+        }
+        API.watches(events(relabels).withChunkedDribbleDelay(40, 3000), idle());
         REGISTRY.serveIndex(MANIFEST, 0);
         Path dir = Files.createTempDirectory("osfit-faults");
         registry.add("osfit.nodes.source", () -> "cluster");
@@ -132,8 +138,9 @@ class FaultsUnderLoadTest {
         }
         long heapBefore = usedHeapAfterGc();
 
-        // Normal: the registry's index (17763 and 20348 entries) decides; 26100 nodes do not exist.
+        // Normal: the registry's index (17763 and 20348 entries) decides, while relabels arrive.
         Thread.sleep(3000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> index.snapshot().platformOf("win-0").windowsVersion().build() == 20348);
         // Faults: the API server goes away; the registry slows past the budget, then fails.
         API.down();
         REGISTRY.serveIndex(MANIFEST, 3000);

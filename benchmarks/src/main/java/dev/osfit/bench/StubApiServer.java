@@ -23,6 +23,10 @@ public final class StubApiServer implements AutoCloseable {
 
     private final byte[] list;
     private final int port;
+    /** When set, open watches stream one MODIFIED event from this supplier every {@code eventMillis}. */
+    private volatile java.util.function.Supplier<String> events;
+    private volatile long eventMillis = 100;
+    private final AtomicInteger sentEvents = new AtomicInteger();
     private final AtomicInteger lists = new AtomicInteger();
     private final AtomicInteger watches = new AtomicInteger();
     private HttpServer server;
@@ -65,7 +69,15 @@ public final class StubApiServer implements AutoCloseable {
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (System.currentTimeMillis() < until) {
-                Thread.sleep(100);
+                java.util.function.Supplier<String> source = events;
+                if (source == null) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                Thread.sleep(eventMillis);
+                out.write(("{\"type\":\"MODIFIED\",\"object\":" + source.get() + "}\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sentEvents.incrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,6 +106,16 @@ public final class StubApiServer implements AutoCloseable {
     /** Serves again on the same port. */
     public void restart() throws IOException {
         start(port);
+    }
+
+    /** Streams a node event from {@code source} every {@code millis} on every open watch. */
+    public void streamEvents(java.util.function.Supplier<String> source, long millis) {
+        this.eventMillis = millis;
+        this.events = source;
+    }
+
+    public int sentEvents() {
+        return sentEvents.get();
     }
 
     public int lists() {
