@@ -29,8 +29,18 @@ public final class RegistryTestAccess implements AutoCloseable {
         stub.server.stubFor(get(urlEqualTo(path)).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(status)));
     }
 
+    public int requests(String path) {
+        return stub.server.findAll(getRequestedFor(urlEqualTo(path))).size();
+    }
+
     public void verifyRequested(String path) {
         stub.server.verify(getRequestedFor(urlEqualTo(path)));
+    }
+
+    /** A source whose tag answers expire after {@code tagTtl} (refreshed in the background after half of it). */
+    public RegistrySource source(Duration tagTtl) {
+        return new RegistrySource(client, new RegistrySource.Settings(Duration.ofSeconds(1), tagTtl, Duration.ofHours(1),
+                Duration.ofSeconds(1), 100), kind -> { });
     }
 
     public RegistrySource source() {
