@@ -18,17 +18,24 @@ class FilterHandler {
 
     private final RequestBodies bodies;
     private final PodMatching matching;
+    private final ExtenderMetrics metrics;
 
-    FilterHandler(RequestBodies bodies, PodMatching matching) {
+    FilterHandler(RequestBodies bodies, PodMatching matching, ExtenderMetrics metrics) {
         this.bodies = bodies;
         this.matching = matching;
+        this.metrics = metrics;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
+        return metrics.timed("filter", answer(request));
+    }
+
+    private Mono<ServerResponse> answer(ServerRequest request) {
         return bodies.read(request)
                 .flatMap(matching::match)
                 .map(m -> {
                     byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
+                    metrics.filterOutcomes(m.args().nodes(), m.matcher());
                     if (log.isDebugEnabled()) {
                         logDecision(m);
                     }

@@ -26,14 +26,16 @@ class PreemptHandler {
 
     private final RequestBodies bodies;
     private final PodMatching matching;
+    private final ExtenderMetrics metrics;
 
-    PreemptHandler(RequestBodies bodies, PodMatching matching) {
+    PreemptHandler(RequestBodies bodies, PodMatching matching, ExtenderMetrics metrics) {
         this.bodies = bodies;
         this.matching = matching;
+        this.metrics = metrics;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
-        return bodies.read(request)
+        return metrics.timed("preempt", bodies.read(request)
                 .flatMap(body -> {
                     PreemptionArgs args = matching.decoder().decodePreemption(body);
                     return matching.matcher(args.pod()).map(matcher -> {
@@ -43,7 +45,7 @@ class PreemptHandler {
                     });
                 })
                 .flatMap(RequestBodies::json)
-                .onErrorResume(e -> RequestBodies.failure("preempt", e));
+                .onErrorResume(e -> RequestBodies.failure("preempt", e)));
     }
 
     /** The candidates to keep: victims present, and a node the pod can run on (or one osfit cannot check). */

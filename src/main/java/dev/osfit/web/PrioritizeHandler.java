@@ -16,20 +16,22 @@ class PrioritizeHandler {
 
     private final RequestBodies bodies;
     private final PodMatching matching;
+    private final ExtenderMetrics metrics;
 
-    PrioritizeHandler(RequestBodies bodies, PodMatching matching) {
+    PrioritizeHandler(RequestBodies bodies, PodMatching matching, ExtenderMetrics metrics) {
         this.bodies = bodies;
         this.matching = matching;
+        this.metrics = metrics;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
-        return bodies.read(request)
+        return metrics.timed("prioritize", bodies.read(request)
                 .flatMap(matching::match)
                 .map(m -> {
                     log.debug("prioritize {}: {} nodes; {}", m.args().pod().ref(), m.args().nodes().size(), m.matcher().requirements());
                     return ExtenderEncoder.prioritize(m.args().nodes(), m.matcher());
                 })
                 .flatMap(RequestBodies::json)
-                .onErrorResume(e -> RequestBodies.failure("prioritize", e));
+                .onErrorResume(e -> RequestBodies.failure("prioritize", e)));
     }
 }
