@@ -6,7 +6,6 @@ import dev.osfit.platform.WindowsCompat;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -207,17 +206,5 @@ public final class PodRequirements {
     public String toString() {
         return "PodRequirements{known=" + known + ", unknown=" + unknown + ", unresolvable=" + unresolvableReason
                 + ", fail=" + failReason + ", windowsUnsupported=" + windowsUnsupported + ", hostProcess=" + hostProcess + "}";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PodRequirements r && known.equals(r.known) && unknown.equals(r.unknown)
-                && Objects.equals(unresolvableReason, r.unresolvableReason) && Objects.equals(failReason, r.failReason)
-                && Objects.equals(windowsUnsupported, r.windowsUnsupported) && hostProcess == r.hostProcess;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(known, unknown, unresolvableReason, failReason, windowsUnsupported, hostProcess);
     }
 }

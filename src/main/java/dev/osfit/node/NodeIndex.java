@@ -84,7 +84,7 @@ public final class NodeIndex {
 
     /** Publishes a new snapshot of the working map, unconditionally. */
     public void publish() {
-        snapshot = NodeSnapshot.of(nodes, synced, clock.getAsLong());
+        snapshot = NodeSnapshot.of(nodes, synced);
     }
 
     /** The API server answered (a list, a watch opening, an event). */
@@ -123,7 +123,4 @@ public final class NodeIndex {
         return isConnected() ? 0 : Math.max(0, clock.getAsLong() - lastContactMillis);
     }
 
-    public long lastContactMillis() {
-        return lastContactMillis;
-    }
 }

@@ -29,7 +29,7 @@ public final class NodeSnapshot implements NodeCatalog {
         }
     }
 
-    static final NodeSnapshot EMPTY_UNSYNCED = new NodeSnapshot(Map.of(), false, 0);
+    static final NodeSnapshot EMPTY_UNSYNCED = new NodeSnapshot(Map.of(), false);
 
     private final String[] keys;
     private final int[] hashes;
@@ -43,9 +43,8 @@ public final class NodeSnapshot implements NodeCatalog {
     private final int size;
     private final Map<PlatformKey, List<String>> byPlatform;
     private final boolean synced;
-    private final long builtAtMillis;
 
-    private NodeSnapshot(Map<String, NodePlatform> byName, boolean synced, long builtAtMillis) {
+    private NodeSnapshot(Map<String, NodePlatform> byName, boolean synced) {
         int capacity = Integer.highestOneBit(Math.max(4, byName.size() * 2 - 1)) << 1;
         this.keys = new String[capacity];
         this.hashes = new int[capacity];
@@ -79,7 +78,6 @@ public final class NodeSnapshot implements NodeCatalog {
             next[0] += name.length();
         });
         this.synced = synced;
-        this.builtAtMillis = builtAtMillis;
         Map<PlatformKey, List<String>> groups = new HashMap<>();
         byName.forEach((name, platform) -> groups.computeIfAbsent(PlatformKey.of(platform), k -> new ArrayList<>()).add(name));
         groups.replaceAll((k, names) -> {
@@ -90,8 +88,8 @@ public final class NodeSnapshot implements NodeCatalog {
     }
 
     /** A snapshot of these nodes; the map is copied. */
-    public static NodeSnapshot of(Map<String, NodePlatform> nodes, boolean synced, long builtAtMillis) {
-        return new NodeSnapshot(new HashMap<>(nodes), synced, builtAtMillis);
+    public static NodeSnapshot of(Map<String, NodePlatform> nodes, boolean synced) {
+        return new NodeSnapshot(new HashMap<>(nodes), synced);
     }
 
     /** Fibonacci hashing: the top bits of hash times the golden ratio, so similar names spread out. */
@@ -165,7 +163,4 @@ public final class NodeSnapshot implements NodeCatalog {
         return byPlatform;
     }
 
-    public long builtAtMillis() {
-        return builtAtMillis;
-    }
 }

@@ -22,7 +22,7 @@ class NodeSnapshotTest {
         }
         expected.put("", kinds[0]);
         expected.put("ünicode-node", kinds[2]);
-        NodeSnapshot snapshot = NodeSnapshot.of(expected, true, 0);
+        NodeSnapshot snapshot = NodeSnapshot.of(expected, true);
         String[] names = new String[expected.size() + 3];
         int n = 0;
         for (String name : expected.keySet()) {
@@ -43,7 +43,7 @@ class NodeSnapshotTest {
 
     @Test
     void anEmptySnapshotFindsNothing() {
-        NodeSnapshot empty = NodeSnapshot.of(Map.of(), true, 0);
+        NodeSnapshot empty = NodeSnapshot.of(Map.of(), true);
         NodePlatform[] out = new NodePlatform[1];
         empty.platformsOf(new String[] {"a"}, 1, out, NodePlatform.NOT_INDEXED);
         assertThat(out[0]).isSameAs(NodePlatform.NOT_INDEXED);

@@ -137,7 +137,7 @@ public final class LoadDriver {
         return Math.min(count, next.get());
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }
@@ -145,7 +145,7 @@ public final class LoadDriver {
         return sorted[Math.max(0, i)] / 1e6;
     }
 
-    private static void waitReady(String url) throws Exception {
+    static void waitReady(String url) throws Exception {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {

@@ -67,7 +67,7 @@ public final class SoakDriver {
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit.log").toFile()).start();
             try {
                 String base = "http://127.0.0.1:" + port;
-                waitReady(base + "/actuator/health/readiness");
+                LoadDriver.waitReady(base + "/actuator/health/readiness");
                 List<byte[]> bodies = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
                     String pod = "{\"metadata\":{\"name\":\"p" + i + "\",\"namespace\":\"soak\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\""
@@ -122,7 +122,7 @@ public final class SoakDriver {
                                 + "\"registryRequests\": %d, \"filterP50Ms\": %.2f, \"filterP99Ms\": %.2f, \"liveHeapAfterWarmupMB\": %.1f, "
                                 + "\"liveHeapAtEndMB\": %.1f, \"machine\": \"%s\"}%n",
                         LocalDate.now(), minutes, nodeCount, requests.get() - requestsStart, errors.size(), api.sentEvents(),
-                        REGISTRY_REQUESTS.get(), pct(sorted, 0.5), pct(sorted, 0.99), heapStart / 1e6, heapEnd / 1e6, Machine.describe());
+                        REGISTRY_REQUESTS.get(), LoadDriver.pct(sorted, 0.5), LoadDriver.pct(sorted, 0.99), heapStart / 1e6, heapEnd / 1e6, Machine.describe());
                 System.out.print(summary);
                 errors.stream().limit(5).forEach(e -> System.out.println("error: " + e));
                 Files.createDirectories(Path.of("results"));
@@ -158,24 +158,5 @@ public final class SoakDriver {
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
         return server;
-    }
-
-    private static double pct(long[] sorted, double p) {
-        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
-    }
-
-    private static void waitReady(String url) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // starting
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("osfit not ready within 120 s");
     }
 }
