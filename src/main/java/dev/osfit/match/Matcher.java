@@ -36,6 +36,10 @@ public final class Matcher {
         return requirements;
     }
 
+    Scoring scoring() {
+        return scoring;
+    }
+
     /**
      * The verdict for a node with this platform; null means osfit knows nothing about the node,
      * {@link NodePlatform#NOT_INDEXED} that the node index has not heard of it.

@@ -31,6 +31,11 @@ public interface NodeCatalog {
         return false;
     }
 
+    /** Every node name this catalog knows, sorted (for operators: explain a pod against the whole cluster). */
+    default java.util.List<String> names() {
+        return java.util.List.of();
+    }
+
     /** False while the catalog is still being filled (names-only requests cannot be answered yet). */
     default boolean ready() {
         return true;

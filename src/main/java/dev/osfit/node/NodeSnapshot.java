@@ -158,6 +158,11 @@ public final class NodeSnapshot implements NodeCatalog {
         return size;
     }
 
+    @Override
+    public List<String> names() {
+        return byPlatform.values().stream().flatMap(List::stream).sorted().toList();
+    }
+
     /** Node names per platform key, each list sorted. */
     public Map<PlatformKey, List<String>> byPlatform() {
         return byPlatform;

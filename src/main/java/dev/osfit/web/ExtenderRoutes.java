@@ -11,11 +11,14 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 class ExtenderRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> extenderVerbs(FilterHandler filter, PrioritizeHandler prioritize, PreemptHandler preempt) {
+    RouterFunction<ServerResponse> extenderVerbs(FilterHandler filter, PrioritizeHandler prioritize, PreemptHandler preempt,
+                                                 ExplainHandler explain) {
         return RouterFunctions.route()
                 .POST(Routes.FILTER, filter::handle)
                 .POST(Routes.PRIORITIZE, prioritize::handle)
                 .POST(Routes.PREEMPT, preempt::handle)
+                .POST(Routes.EXPLAIN, explain::explainBody)
+                .GET(Routes.EXPLAIN + "/{namespace}/{name}", explain::explainPod)
                 .build();
     }
 }

@@ -6,6 +6,8 @@ public final class Routes {
     public static final String FILTER = "/filter";
     public static final String PRIORITIZE = "/prioritize";
     public static final String PREEMPT = "/preempt";
+    /** Not a verb: for operators, the /filter body or (cluster mode) /explain/{namespace}/{name}. */
+    public static final String EXPLAIN = "/explain";
 
     private Routes() {
     }

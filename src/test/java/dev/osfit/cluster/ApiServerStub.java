@@ -81,6 +81,11 @@ final class ApiServerStub implements AutoCloseable {
         }
     }
 
+    /** GET of one pod answers this JSON (any other pod: WireMock's 404). */
+    void pod(String namespace, String name, String json) {
+        server.stubFor(get(urlPathEqualTo("/api/v1/namespaces/" + namespace + "/pods/" + name)).willReturn(json(json)));
+    }
+
     /** The list answers, in order; the last one repeats. */
     void lists(ResponseDefinitionBuilder... answers) {
         sequence("list", false, answers);

@@ -88,6 +88,15 @@ class ClusterModeTest {
                 .exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.Nodes.items.length()").isEqualTo(2);
 
+        // Explain a pending pod by name, against every node in the index.
+        API.pod("default", "iis-2019", JSON.readTree(fixture("filter-args-nodenames.json")).get("Pod").toString());
+        JsonNode explained = JSON.readTree(client.get().uri("/explain/default/iis-2019").exchange().expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody());
+        assertThat(explained.get("nodes").values()).extracting(n -> n.get("name").asString() + " " + n.get("verdict").asString())
+                .containsExactly("linux-amd64-1 unresolvable", "win2019-1 pass", "win2022-1 unresolvable");
+        client.get().uri("/explain/default/nobody").exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.Error").isEqualTo("pod default/nobody not found");
+
         client.get().uri("/actuator/health").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.components.nodeIndex.details.nodes").isEqualTo(3)
                 .jsonPath("$.components.nodeIndex.details.source").isEqualTo("cluster");
