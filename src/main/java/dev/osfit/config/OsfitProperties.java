@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param requestReadTimeout longest osfit waits for a request to arrive in full (and between its
  *                           bytes); slower senders get 408 and their connection is closed
  * @param unknownImagePolicy what to do with a pod whose images no source knows
+ * @param drainDelay         on SIGTERM, how long osfit keeps serving with readiness DOWN before it
+ *                           stops taking connections, so the Service stops sending it traffic first
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
  * @param registry           image platforms from registries: cache, budget, credentials, safety
@@ -31,6 +33,7 @@ public record OsfitProperties(
         @NotNull @DefaultValue("64MB") DataSize maxRequestSize,
         @NotNull @DefaultValue("10s") Duration requestReadTimeout,
         @NotNull @DefaultValue("allow") UnknownImagePolicy unknownImagePolicy,
+        @NotNull @DefaultValue("0s") Duration drainDelay,
         @Valid @NotNull @DefaultValue ScoringProperties scoring,
         @Valid @NotNull @DefaultValue NodesProperties nodes,
         @Valid @NotNull @DefaultValue RegistryProperties registry) {
