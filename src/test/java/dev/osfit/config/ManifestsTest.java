@@ -1,55 +1,117 @@
 package dev.osfit.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubernetes.client.openapi.models.V1ClusterRole;
 import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.util.Yaml;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** manifests/ parses into typed Kubernetes objects that fit together. */
+/**
+ * manifests/ parses into typed Kubernetes objects that fit together: the kustomizations list files
+ * that exist, the Deployment, Service, NetworkPolicy and scheduler agree on names, ports and paths.
+ */
 class ManifestsTest {
 
-    static List<Object> objects = new ArrayList<>();
+    static final Path BASE = Path.of("manifests", "base");
+    static final Path MTLS = Path.of("manifests", "mtls");
+    static List<Object> base = new ArrayList<>();
 
     @BeforeAll
     static void load() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("manifests"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                objects.addAll(Yaml.loadAll(new File(f.toString())));
-            }
+        for (String resource : strings(kustomization(BASE).get("resources"))) {
+            base.addAll(Yaml.loadAll(BASE.resolve(resource).toFile()));
         }
     }
 
-    static <T> T one(Class<T> type) {
-        List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
-        assertThat(found).as(type.getSimpleName()).hasSize(1);
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> kustomization(Path dir) throws IOException {
+        return new org.yaml.snakeyaml.Yaml().load(Files.readString(dir.resolve("kustomization.yaml")));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> strings(Object list) {
+        return (List<String>) list;
+    }
+
+    static <T> List<T> all(Class<T> type) {
+        return base.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    static <T> T named(Class<T> type, String name) {
+        List<T> found = all(type).stream().filter(o -> name.equals(metadataName(o))).toList();
+        assertThat(found).as(type.getSimpleName() + " " + name).hasSize(1);
         return found.get(0);
+    }
+
+    private static String metadataName(Object o) {
+        try {
+            Object meta = o.getClass().getMethod("getMetadata").invoke(o);
+            return (String) meta.getClass().getMethod("getName").invoke(meta);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static V1Container container(V1Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    static String env(V1Container c, String name) {
+        return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(V1EnvVar::getValue).findFirst().orElse(null);
+    }
+
+    @Test
+    void everyFileTheKustomizationsNameExistsAndEveryManifestIsNamed() throws IOException {
+        List<String> listed = new ArrayList<>(strings(kustomization(BASE).get("resources")));
+        listed.add("scheduler/config.yaml");
+        try (Stream<Path> files = Files.walk(BASE)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".yaml")).map(p -> BASE.relativize(p).toString()))
+                    .as("files in base/").containsExactlyInAnyOrderElementsOf(
+                            Stream.concat(listed.stream(), Stream.of("kustomization.yaml")).toList());
+        }
+        assertThat(strings(kustomization(Path.of("manifests")).get("resources"))).containsExactly("base");
+        Map<String, Object> mtls = kustomization(MTLS);
+        assertThat(strings(mtls.get("resources"))).contains("../base");
+        for (String f : List.of("certificates.yaml", "osfit-tls.yaml", "scheduler-tls.yaml", "config.yaml")) {
+            assertThat(MTLS.resolve(f)).exists();
+        }
     }
 
     @Test
     void theClusterRoleReadsNodesAndPodsAndNothingElse() {
-        V1ClusterRole role = one(V1ClusterRole.class);
+        V1ClusterRole role = named(V1ClusterRole.class, "osfit-node-reader");
         assertThat(role.getRules()).hasSize(2).allSatisfy((V1PolicyRule rule) -> {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
         });
         assertThat(role.getRules()).flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods");
-        V1ClusterRoleBinding binding = one(V1ClusterRoleBinding.class);
-        V1ServiceAccount account = one(V1ServiceAccount.class);
+        V1ClusterRoleBinding binding = named(V1ClusterRoleBinding.class, "osfit-node-reader");
+        V1ServiceAccount account = named(V1ServiceAccount.class, "osfit");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
             assertThat(s.getName()).isEqualTo(account.getMetadata().getName());
@@ -58,28 +120,151 @@ class ManifestsTest {
     }
 
     @Test
-    void theDeploymentProbesTheHealthGroupsAndRunsInClusterMode() {
-        V1Deployment deployment = one(V1Deployment.class);
-        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(one(V1ServiceAccount.class).getMetadata().getName());
-        V1Container osfit = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    void theDeploymentRunsTwoLockedDownReplicasInClusterMode() {
+        V1Deployment deployment = named(V1Deployment.class, "osfit");
+        V1PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(pod.getServiceAccountName()).isEqualTo("osfit");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getTopologySpreadConstraints()).extracting(c -> c.getTopologyKey())
+                .contains("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+        V1Container osfit = container(deployment);
+        assertThat(osfit.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(osfit.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(osfit.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(osfit.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(osfit.getResources().getLimits()).containsKey("memory");
+        assertThat(env(osfit, "OSFIT_NODES_SOURCE")).isEqualTo("cluster");
+        assertThat(env(osfit, "SERVER_ADDRESS")).isEqualTo("0.0.0.0");
+        assertThat(env(osfit, "OSFIT_DRAIN_DELAY")).isNotBlank();
+        // The probes reach the management port, on the port osfit is told to use.
+        assertThat(osfit.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("management");
+            assertThat(String.valueOf(p.getContainerPort())).isEqualTo(env(osfit, "MANAGEMENT_SERVER_PORT"));
+        });
+        assertThat(osfit.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("http");
+            assertThat(p.getContainerPort()).isEqualTo(8888);
+        });
         assertThat(osfit.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
         assertThat(osfit.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
-        assertThat(osfit.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("OSFIT_NODES_SOURCE");
-            assertThat(e.getValue()).isEqualTo("cluster");
+        assertThat(List.of(osfit.getReadinessProbe(), osfit.getLivenessProbe(), osfit.getStartupProbe()))
+                .allSatisfy(p -> assertThat(p.getHttpGet().getPort().getStrValue()).isEqualTo("management"));
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(25L);
+    }
+
+    @Test
+    void theDisruptionBudgetAndNetworkPolicyCoverOsfitsPods() {
+        Map<String, String> osfitPods = named(V1Deployment.class, "osfit").getSpec().getTemplate().getMetadata().getLabels();
+        V1PodDisruptionBudget pdb = named(V1PodDisruptionBudget.class, "osfit");
+        assertThat(osfitPods).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getMinAvailable().getIntValue()).isEqualTo(1);
+
+        V1NetworkPolicy policy = named(V1NetworkPolicy.class, "osfit");
+        assertThat(osfitPods).containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+        Map<String, String> schedulerPods = named(V1Deployment.class, "osfit-scheduler").getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(policy.getSpec().getIngress()).allSatisfy(rule -> {
+            boolean extenderPort = rule.getPorts().stream().anyMatch(p -> p.getPort().getIntValue() == 8888);
+            if (extenderPort) {
+                assertThat(rule.getFrom()).as("only the scheduler reaches 8888").singleElement()
+                        .satisfies(peer -> assertThat(schedulerPods).containsAllEntriesOf(peer.getPodSelector().getMatchLabels()));
+            }
         });
-        assertThat(osfit.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("SERVER_ADDRESS"));
-        assertThat(osfit.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8888));
-        assertThat(osfit.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     }
 
     @Test
     void theServiceIsWhatTheSchedulerConfigsCall() {
-        V1Service service = one(V1Service.class);
-        V1Deployment deployment = one(V1Deployment.class);
+        V1Service service = named(V1Service.class, "osfit");
+        V1Deployment deployment = named(V1Deployment.class, "osfit");
         assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8888));
+        assertThat(service.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(8888));
         String url = "http://" + service.getMetadata().getName() + "." + service.getMetadata().getNamespace() + ".svc:8888";
         assertThat(url).as("the urlPrefix in scheduler-config/").isEqualTo("http://osfit.osfit-system.svc:8888");
+    }
+
+    @Test
+    void theSecondSchedulerIsTheOfficialImageWithItsConfigFromTheConfigMap() throws IOException {
+        V1Deployment scheduler = named(V1Deployment.class, "osfit-scheduler");
+        V1Container c = container(scheduler);
+        assertThat(c.getImage()).startsWith("registry.k8s.io/kube-scheduler:v1.");
+        V1VolumeMount config = c.getVolumeMounts().stream().filter(m -> m.getName().equals("config")).findFirst().orElseThrow();
+        assertThat(c.getCommand()).contains("--config=" + config.getMountPath() + "/config.yaml");
+        String configMap = scheduler.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("config")).findFirst().orElseThrow().getConfigMap().getName();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> generator = ((List<Map<String, Object>>) kustomization(BASE).get("configMapGenerator")).get(0);
+        assertThat(generator.get("name")).isEqualTo(configMap);
+        assertThat(strings(generator.get("files"))).containsExactly("config.yaml=scheduler/config.yaml");
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+
+        SchedulerConfigTest.KubeSchedulerConfiguration kube = SchedulerConfigTest.load(BASE.resolve("scheduler/config.yaml"));
+        assertThat(kube.profiles()).singleElement().satisfies(p -> assertThat(p.schedulerName()).isEqualTo("osfit-scheduler"));
+        V1Role lease = named(V1Role.class, "osfit-scheduler-leader-election");
+        assertThat(lease.getMetadata().getNamespace()).isEqualTo(kube.leaderElection().resourceNamespace());
+        assertThat(lease.getRules()).flatExtracting(V1PolicyRule::getResourceNames).contains(kube.leaderElection().resourceName());
+        String account = scheduler.getSpec().getTemplate().getSpec().getServiceAccountName();
+        assertThat(all(V1ClusterRoleBinding.class)).filteredOn(b -> b.getSubjects().get(0).getName().equals(account))
+                .extracting(b -> b.getRoleRef().getName()).contains("system:kube-scheduler", "system:volume-scheduler");
+        assertThat(named(V1RoleBinding.class, "osfit-scheduler-authentication-reader").getMetadata().getNamespace()).isEqualTo("kube-system");
+    }
+
+    @Test
+    void theMutualTlsOverlayMountsWhatTheTlsProfileAndTheSchedulerConfigRead() throws IOException {
+        V1Deployment osfitPatch = Yaml.loadAs(MTLS.resolve("osfit-tls.yaml").toFile(), V1Deployment.class);
+        V1Container osfit = container(osfitPatch);
+        assertThat(env(osfit, "SPRING_PROFILES_ACTIVE")).isEqualTo("tls");
+        String tlsDir = (String) ((Map<?, ?>) ((Map<?, ?>) new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(
+                Files.readString(Path.of("src/main/resources/application-tls.yaml"))).get("osfit")).get("tls")).get("dir");
+        assertThat(osfit.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo(tlsDir));
+        assertThat(osfit.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+        String serverSecret = osfitPatch.getSpec().getTemplate().getSpec().getVolumes().get(0).getSecret().getSecretName();
+
+        V1Deployment schedulerPatch = Yaml.loadAs(MTLS.resolve("scheduler-tls.yaml").toFile(), V1Deployment.class);
+        String clientDir = container(schedulerPatch).getVolumeMounts().get(0).getMountPath();
+        String clientSecret = schedulerPatch.getSpec().getTemplate().getSpec().getVolumes().get(0).getSecret().getSecretName();
+        SchedulerConfigTest.ExtenderTLSConfig tls = SchedulerConfigTest.load(MTLS.resolve("config.yaml")).extenders().get(0).tlsConfig();
+        assertThat(List.of(tls.caFile(), tls.certFile(), tls.keyFile()))
+                .containsExactly(clientDir + "/ca.crt", clientDir + "/tls.crt", clientDir + "/tls.key");
+
+        List<Map<String, Object>> certificates = new ArrayList<>();
+        new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(MTLS.resolve("certificates.yaml")))
+                .forEach(o -> certificates.add(castMap(o)));
+        assertThat(certificates).allSatisfy(o -> assertThat(o.get("apiVersion")).isEqualTo("cert-manager.io/v1"));
+        Map<String, Map<String, Object>> bySecret = new java.util.HashMap<>();
+        certificates.stream().filter(o -> "Certificate".equals(o.get("kind")))
+                .forEach(o -> bySecret.put((String) castMap(o.get("spec")).get("secretName"), castMap(o.get("spec"))));
+        assertThat(bySecret).containsKeys(serverSecret, clientSecret);
+        assertThat(strings(bySecret.get(serverSecret).get("dnsNames"))).contains("osfit.osfit-system.svc");
+        assertThat(strings(bySecret.get(serverSecret).get("usages"))).containsExactly("server auth");
+        assertThat(strings(bySecret.get(clientSecret).get("usages"))).containsExactly("client auth");
+        // Spring Boot's PEM reader takes PKCS#8 keys.
+        assertThat(List.of(bySecret.get(serverSecret), bySecret.get(clientSecret)))
+                .allSatisfy(spec -> assertThat(castMap(spec.get("privateKey")).get("encoding")).isEqualTo("PKCS8"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @Test
+    void kubectlKustomizeRendersBothWays() throws Exception {
+        assumeTrue(onPath("kubectl"), "kubectl is not installed: kustomize rendering not checked");
+        for (Path dir : List.of(Path.of("manifests"), MTLS)) {
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            List<String> kinds = new ArrayList<>();
+            new org.yaml.snakeyaml.Yaml().loadAll(out).forEach(o -> kinds.add((String) castMap(o).get("kind")));
+            assertThat(kinds).contains("Namespace", "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ConfigMap",
+                    "ClusterRole", "ClusterRoleBinding");
+            assertThat(kinds.stream().filter("Deployment"::equals)).hasSize(2);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
     }
 }

@@ -3,7 +3,9 @@ package dev.osfit.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.logging.LoggingSystem;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,6 +25,16 @@ class JsonLogTest {
 
     @Autowired
     WebTestClient client;
+
+    /**
+     * Spring Boot hands the format to Logback through a JVM-wide system property, and the level stays
+     * on the logger: both would outlive this test's context and reach the next tests' logs.
+     */
+    @AfterAll
+    static void restoreLogging() {
+        System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
+        LoggingSystem.get(JsonLogTest.class.getClassLoader()).setLogLevel("dev.osfit.web", null);
+    }
 
     @Test
     void oneJsonLinePerDecision(CapturedOutput output) {

@@ -29,7 +29,8 @@ class ReadmeExamplesTest {
     @Autowired
     WebTestClient client;
 
-    record Example(String path, String file, boolean jqSummary, String documented) {
+    /** text: asked with Accept: text/plain, documented as a whole text block rather than one json line. */
+    record Example(String path, String file, boolean jqSummary, boolean text, String documented) {
     }
 
     @Test
@@ -38,6 +39,7 @@ class ReadmeExamplesTest {
         assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
         for (Example e : examples) {
             byte[] answer = client.post().uri(e.path()).contentType(MediaType.APPLICATION_JSON)
+                    .accept(e.text() ? MediaType.TEXT_PLAIN : MediaType.APPLICATION_JSON)
                     .bodyValue(Files.readAllBytes(Path.of(e.file())))
                     .exchange().expectStatus().isOk()
                     .expectBody(byte[].class).returnResult().getResponseBody();
@@ -66,11 +68,20 @@ class ReadmeExamplesTest {
                 continue;
             }
             boolean jq = lines[i].endsWith("\\") && lines[i + 1].contains("| jq");
+            boolean text = lines[i].contains("Accept: text/plain");
+            String block = text ? "```text" : "```json";
             int j = i + 1;
-            while (!lines[j].equals("```json")) {
+            while (!lines[j].equals(block)) {
                 j++;
             }
-            out.add(new Example(m.group(1), m.group(2), jq, lines[j + 1]));
+            StringBuilder documented = new StringBuilder(lines[j + 1]);
+            if (text) {
+                documented.append('\n');
+                for (int k = j + 2; !lines[k].equals("```"); k++) {
+                    documented.append(lines[k]).append('\n');
+                }
+            }
+            out.add(new Example(m.group(1), m.group(2), jq, text, documented.toString()));
         }
         return out;
     }
