@@ -103,6 +103,10 @@ class ClusterModeTest {
         client.get().uri("/actuator/metrics/osfit.nodes.indexed").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.measurements[0].value").isEqualTo(3.0);
         client.get().uri("/actuator/metrics/osfit.nodes.snapshot.age").exchange().expectStatus().isOk();
+        assertThat(client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody())
+                .contains("osfit_nodes_indexed 3.0", "osfit_nodes_synced 1.0", "osfit_nodes_snapshot_age_seconds ",
+                        "osfit_nodes_listwatch_failures_total ");
     }
 
     private JsonNode filter(List<String> names) {

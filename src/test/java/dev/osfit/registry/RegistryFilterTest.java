@@ -76,6 +76,14 @@ class RegistryFilterTest {
         });
         client.get().uri("/actuator/metrics/cache.gets?tag=cache:image-platforms").exchange().expectStatus().isOk();
         client.get().uri("/actuator/metrics/osfit.registry.errors").exchange().expectStatus().isOk();
+        // The series README's Operate section names.
+        String prometheus = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(prometheus)
+                .containsPattern("cache_gets_total\\{cache=\"image-platforms\",[^}]*result=\"hit\"} [1-9]")
+                .containsPattern("cache_gets_total\\{cache=\"image-platforms\",[^}]*result=\"miss\"} [1-9]")
+                .contains("cache_load_duration_seconds{cache=\"image-platforms\"}", "cache_load_total{cache=\"image-platforms\",result=\"success\"} 1.0")
+                .contains("osfit_registry_errors_total{kind=\"timeout\"}");
     }
 
     private JsonNode filter(String body) {
