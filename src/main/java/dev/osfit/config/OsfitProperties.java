@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
  * @param registry           image platforms from registries: cache, budget, credentials, safety
+ * @param admission          placement hints written into pods at creation (the mutating webhook)
  */
 @Validated
 @ConfigurationProperties("osfit")
@@ -36,7 +37,8 @@ public record OsfitProperties(
         @NotNull @DefaultValue("0s") Duration drainDelay,
         @Valid @NotNull @DefaultValue ScoringProperties scoring,
         @Valid @NotNull @DefaultValue NodesProperties nodes,
-        @Valid @NotNull @DefaultValue RegistryProperties registry) {
+        @Valid @NotNull @DefaultValue RegistryProperties registry,
+        @Valid @NotNull @DefaultValue AdmissionProperties admission) {
 
     /** The ceiling for {@link #maxRequestSize}: request bodies are held in one byte array. */
     static final DataSize MAX_REQUEST_SIZE_LIMIT = DataSize.ofMegabytes(1024);
@@ -119,6 +121,31 @@ public record OsfitProperties(
             }
             if (maxManifestSize != null && (maxManifestSize.toBytes() < 1024 || maxManifestSize.toMegabytes() > 64)) {
                 throw new IllegalArgumentException("osfit.registry.max-manifest-size must be between 1KB and 64MB, was " + maxManifestSize);
+            }
+        }
+    }
+
+    /**
+     * {@code osfit.admission.*}: the mutating webhook at {@code /admission/pods}.
+     *
+     * @param enabled        answer admission reviews at all (off: 404)
+     * @param budget         the longest one admission waits for image platforms; slower, the pod is left
+     *                       unchanged (the lookup goes on and is cached for the next pod)
+     * @param certainSources the image platform sources whose answer is trusted enough to write into a pod
+     *                       (registry: the image's own index; annotation: the pod's author said so).
+     *                       The Windows tag table and the pod's selectors are guesses and only feed the extender
+     * @param maxTerms       most node selector terms a pod may end up with (existing terms times new ones)
+     */
+    public record AdmissionProperties(
+            @DefaultValue("true") boolean enabled,
+            @NotNull @DefaultValue("500ms") Duration budget,
+            @NotNull @DefaultValue({"registry", "annotation"}) java.util.List<String> certainSources,
+            @Min(1) @Max(100) @DefaultValue("32") int maxTerms) {
+
+        public AdmissionProperties {
+            if (budget != null && (budget.isNegative() || budget.toMillis() > 9000)) {
+                throw new IllegalArgumentException("osfit.admission.budget must be between 0 and 9s (the webhook's timeout is at "
+                        + "most 10s), was " + budget);
             }
         }
     }

@@ -36,6 +36,11 @@ public interface NodeCatalog {
         return java.util.List.of();
     }
 
+    /** Each distinct node platform this catalog knows, with how many nodes have it. */
+    default java.util.Map<NodePlatform, Integer> platforms() {
+        return java.util.Map.of();
+    }
+
     /** False while the catalog is still being filled (names-only requests cannot be answered yet). */
     default boolean ready() {
         return true;

@@ -163,6 +163,13 @@ public final class NodeSnapshot implements NodeCatalog {
         return byPlatform.values().stream().flatMap(List::stream).sorted().toList();
     }
 
+    @Override
+    public Map<NodePlatform, Integer> platforms() {
+        Map<NodePlatform, Integer> out = new HashMap<>();
+        byPlatform.values().forEach(names -> names.forEach(n -> out.merge(platformOf(n), 1, Integer::sum)));
+        return out;
+    }
+
     /** Node names per platform key, each list sorted. */
     public Map<PlatformKey, List<String>> byPlatform() {
         return byPlatform;

@@ -25,6 +25,11 @@ public final class RegistryTestAccess implements AutoCloseable {
         stub.server.stubFor(get(urlEqualTo(path)).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX).withFixedDelay(delayMillis)));
     }
 
+    /** This index (an OCI image index JSON) for the path, after {@code delayMillis}. */
+    public void serveIndex(String path, String index, int delayMillis) {
+        stub.server.stubFor(get(urlEqualTo(path)).willReturn(RegistryStub.index(index).withFixedDelay(delayMillis)));
+    }
+
     public void serveStatus(String path, int status) {
         stub.server.stubFor(get(urlEqualTo(path)).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(status)));
     }

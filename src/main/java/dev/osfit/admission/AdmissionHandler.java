@@ -1,0 +1,179 @@
+package dev.osfit.admission;
+
+import dev.osfit.config.OsfitProperties;
+import dev.osfit.match.Matcher;
+import dev.osfit.match.PodCompiler;
+import dev.osfit.match.PodFacts;
+import dev.osfit.match.PodRequirements;
+import dev.osfit.match.Scoring;
+import dev.osfit.node.NodeCatalog;
+import dev.osfit.node.NodeSource;
+import dev.osfit.wire.ExtenderDecoder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * POST /admission/pods: a mutating admission webhook (AdmissionReview admission.k8s.io/v1) for pod
+ * CREATE. It always allows the pod; when osfit is certain what the pod's images need it adds the
+ * matching required node affinity, and it records what it decided in the annotation
+ * {@value AffinityPatch#ANNOTATION}.
+ */
+@Component
+class AdmissionHandler {
+
+    static final String OPT_OUT = "osfit.dev/hints";
+    static final String NOT_RESOLVED = "image platforms not resolved within %s (osfit.admission.budget)";
+    static final String TOO_MANY_TERMS = "the pod would need %d node selector terms (osfit.admission.max-terms is %d)";
+
+    private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
+
+    private final ExtenderDecoder decoder;
+    private final PodCompiler compiler;
+    private final Scoring scoring;
+    private final NodeSource nodes;
+    private final OsfitProperties.AdmissionProperties properties;
+    private final Set<String> certain;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final AffinityPatch patches = new AffinityPatch(json);
+    private final MeterRegistry meters;
+    private final Timer latency;
+
+    AdmissionHandler(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties,
+                     MeterRegistry meters) {
+        this.decoder = decoder;
+        this.compiler = compiler;
+        this.scoring = scoring;
+        this.nodes = nodes;
+        this.properties = properties.admission();
+        this.certain = Set.copyOf(this.properties.certainSources());
+        this.meters = meters;
+        this.latency = Timer.builder("osfit.admission").description("admission reviews answered").publishPercentileHistogram()
+                .register(meters);
+    }
+
+    /** What was decided for one pod: a patch to apply (may be null) and a word for the metrics. */
+    record Decision(ArrayNode patch, String outcome, String reason) {
+    }
+
+    Mono<ServerResponse> handle(ServerRequest request) {
+        if (!properties.enabled()) {
+            return ServerResponse.notFound().build();
+        }
+        long start = System.nanoTime();
+        return request.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .flatMap(body -> {
+                    JsonNode review;
+                    try {
+                        review = json.readTree(body);
+                    } catch (JacksonException e) {
+                        return badRequest("not JSON: " + e.getOriginalMessage());
+                    }
+                    JsonNode req = review.path("request");
+                    String uid = req.path("uid").asString("");
+                    if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asString("")) || uid.isEmpty()) {
+                        return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
+                    }
+                    return decide(req).map(d -> {
+                        Counter.builder("osfit.admission.decisions").tag("outcome", d.outcome()).register(meters).increment();
+                        log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
+                                req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), d.outcome(), d.reason());
+                        return answer(uid, d.patch());
+                    });
+                })
+                .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
+                .doOnNext(r -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    private Mono<Decision> decide(JsonNode req) {
+        JsonNode pod = req.path("object");
+        if (!"CREATE".equals(req.path("operation").asString("")) || !"Pod".equals(req.path("kind").path("kind").asString(""))
+                || !req.path("subResource").asString("").isEmpty() || !pod.isObject()) {
+            return Mono.just(new Decision(null, "skipped", "not a pod CREATE"));
+        }
+        if ("off".equals(pod.path("metadata").path("annotations").path(OPT_OUT).asString(""))) {
+            return Mono.just(new Decision(null, "skipped", OPT_OUT + ": off"));
+        }
+        if (!pod.path("spec").path("nodeName").asString("").isEmpty()) {
+            return Mono.just(new Decision(null, "skipped", "spec.nodeName is set"));
+        }
+        PodFacts facts;
+        try {
+            ObjectNode args = json.createObjectNode();
+            args.set("Pod", pod);
+            args.putArray("NodeNames");
+            facts = decoder.decodeArgs(json.writeValueAsBytes(args)).pod();
+        } catch (RuntimeException e) {
+            return Mono.just(unchanged(pod, "pod not understood: " + e.getMessage()));
+        }
+        NodeCatalog catalog = nodes.current();
+        if (!catalog.ready() || catalog.platforms().isEmpty()) {
+            return Mono.just(unchanged(pod, HintPlanner.INDEX_EMPTY));
+        }
+        Duration budget = properties.budget();
+        CompletableFuture<PodRequirements> compiled = compiler.compile(facts).toCompletableFuture();
+        Mono<PodRequirements> requirements = compiled.isDone() ? Mono.just(compiled.join())
+                : Mono.fromFuture(compiled.copy().orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS)).publishOn(Schedulers.parallel());
+        return requirements
+                .map(r -> plan(pod, new Matcher(r, scoring), catalog))
+                .onErrorResume(TimeoutException.class, e -> Mono.just(unchanged(pod, String.format(NOT_RESOLVED, budget))));
+    }
+
+    private Decision plan(JsonNode pod, Matcher matcher, NodeCatalog catalog) {
+        HintPlanner.Plan plan = HintPlanner.plan(matcher, catalog.platforms(), certain);
+        if (plan instanceof HintPlanner.Unchanged u) {
+            return unchanged(pod, u.reason());
+        }
+        HintPlanner.Hint hint = (HintPlanner.Hint) plan;
+        int terms = AffinityPatch.mergedTermCount(pod, hint);
+        if (terms > properties.maxTerms()) {
+            return unchanged(pod, String.format(TOO_MANY_TERMS, terms, properties.maxTerms()));
+        }
+        String text = "hinted: " + hint.summary() + (hint.unlabelled() > 0 ? " (" + hint.unlabelled() + " unlabelled nodes left out)" : "");
+        return new Decision(patches.hint(pod, hint, text), "hinted", hint.summary());
+    }
+
+    private Decision unchanged(JsonNode pod, String reason) {
+        return new Decision(patches.unchanged(pod, "unchanged: " + reason), "unchanged", reason);
+    }
+
+    private byte[] answer(String uid, ArrayNode patch) {
+        ObjectNode review = json.createObjectNode();
+        review.put("apiVersion", "admission.k8s.io/v1");
+        review.put("kind", "AdmissionReview");
+        ObjectNode response = review.putObject("response");
+        response.put("uid", uid);
+        // Never a rejection: at worst the pod goes on without hints and the extender checks it.
+        response.put("allowed", true);
+        if (patch != null && !patch.isEmpty()) {
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(json.writeValueAsBytes(patch)));
+        }
+        return json.writeValueAsBytes(review);
+    }
+
+    private static Mono<byte[]> badRequest(String message) {
+        return Mono.error(new org.springframework.web.server.ResponseStatusException(HttpStatus.BAD_REQUEST, message));
+    }
+}

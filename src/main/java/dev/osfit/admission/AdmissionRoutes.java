@@ -1,0 +1,19 @@
+package dev.osfit.admission;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The webhook's path, as the MutatingWebhookConfiguration in manifests/ names it. */
+@Configuration(proxyBeanMethods = false)
+class AdmissionRoutes {
+
+    static final String PODS = "/admission/pods";
+
+    @Bean
+    RouterFunction<ServerResponse> admissionWebhook(AdmissionHandler pods) {
+        return RouterFunctions.route().POST(PODS, pods::handle).build();
+    }
+}
