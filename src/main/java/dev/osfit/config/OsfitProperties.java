@@ -135,12 +135,18 @@ public record OsfitProperties(
      *                       (registry: the image's own index; annotation: the pod's author said so).
      *                       The Windows tag table and the pod's selectors are guesses and only feed the extender
      * @param maxTerms       most node selector terms a pod may end up with (existing terms times new ones)
+     * @param port           also serve the webhook alone over HTTPS on this port (0: only at the main port), with
+     *                       the SSL bundle {@code tlsBundle}: the API server calls webhooks over HTTPS without a
+     *                       client certificate, while the extender port may demand one
+     * @param tlsBundle      the Spring Boot SSL bundle of the webhook port ({@code spring.ssl.bundle.pem.<name>})
      */
     public record AdmissionProperties(
             @DefaultValue("true") boolean enabled,
             @NotNull @DefaultValue("500ms") Duration budget,
             @NotNull @DefaultValue({"registry", "annotation"}) java.util.List<String> certainSources,
-            @Min(1) @Max(100) @DefaultValue("32") int maxTerms) {
+            @Min(1) @Max(100) @DefaultValue("32") int maxTerms,
+            @Min(0) @Max(65535) @DefaultValue("0") int port,
+            @NotNull @DefaultValue("webhook") String tlsBundle) {
 
         public AdmissionProperties {
             if (budget != null && (budget.isNegative() || budget.toMillis() > 9000)) {

@@ -1,0 +1,96 @@
+package dev.osfit.admission;
+
+import dev.osfit.config.OsfitProperties;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.stereotype.Component;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * The webhook's own HTTPS port ({@code osfit.admission.port}): only {@code POST /admission/pods}, TLS
+ * from the SSL bundle {@code osfit.admission.tls-bundle}, no client certificate (the API server sends
+ * none). When the bundle's files change the port is rebound with the new certificate; a call that
+ * lands in that moment fails and, with failurePolicy Ignore, the pod is admitted without hints.
+ */
+@Component
+@ConditionalOnExpression("${osfit.admission.port:0} > 0")
+class WebhookServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
+
+    private final HttpHandler handler;
+    private final SslBundles bundles;
+    private final OsfitProperties.AdmissionProperties properties;
+    private final String address;
+    private DisposableServer server;
+
+    WebhookServer(HttpHandler handler, SslBundles bundles, OsfitProperties properties, @Value("${server.address:127.0.0.1}") String address) {
+        this.handler = handler;
+        this.bundles = bundles;
+        this.properties = properties.admission();
+        this.address = address;
+    }
+
+    @Override
+    public synchronized void start() {
+        bind(bundles.getBundle(properties.tlsBundle()));
+        bundles.addBundleUpdateHandler(properties.tlsBundle(), this::rebind);
+    }
+
+    private synchronized void rebind(SslBundle bundle) {
+        log.info("webhook certificate changed: rebinding port {}", properties.port());
+        if (server != null) {
+            server.disposeNow();
+        }
+        bind(bundle);
+    }
+
+    private void bind(SslBundle bundle) {
+        SslContext ssl;
+        try {
+            ssl = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory()).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("webhook TLS from bundle " + properties.tlsBundle() + ": " + e.getMessage(), e);
+        }
+        ReactorHttpHandlerAdapter adapter = new ReactorHttpHandlerAdapter((request, response) -> {
+            if (request.getMethod() == HttpMethod.POST && AdmissionRoutes.PODS.equals(request.getPath().value())) {
+                return handler.handle(request, response);
+            }
+            response.setStatusCode(HttpStatus.NOT_FOUND);
+            return response.setComplete();
+        });
+        server = HttpServer.create().host(address).port(properties.port()).secure(spec -> spec.sslContext(ssl)).handle(adapter).bindNow();
+        log.info("admission webhook on https://{}:{}{}", address, server.port(), AdmissionRoutes.PODS);
+    }
+
+    /** The bound port (the configured one, or the one chosen for port 0 in tests). */
+    synchronized int port() {
+        return server.port();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server != null) {
+            server.disposeNow();
+            server = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+}
