@@ -1,7 +1,6 @@
 package dev.osfit.admission;
 
 import dev.osfit.config.OsfitProperties;
-import dev.osfit.match.Matcher;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodFacts;
 import dev.osfit.match.PodRequirements;
@@ -44,36 +43,24 @@ class AdmissionHandler {
 
     static final String OPT_OUT = "osfit.dev/hints";
     static final String NOT_RESOLVED = "image platforms not resolved within %s (osfit.admission.budget)";
-    static final String TOO_MANY_TERMS = "the pod would need %d node selector terms (osfit.admission.max-terms is %d)";
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
-    private final ExtenderDecoder decoder;
-    private final PodCompiler compiler;
-    private final Scoring scoring;
+    private final PodHints hints;
     private final NodeSource nodes;
     private final OsfitProperties.AdmissionProperties properties;
-    private final Set<String> certain;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final AffinityPatch patches = new AffinityPatch(json);
     private final MeterRegistry meters;
     private final Timer latency;
 
     AdmissionHandler(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties,
                      MeterRegistry meters) {
-        this.decoder = decoder;
-        this.compiler = compiler;
-        this.scoring = scoring;
-        this.nodes = nodes;
         this.properties = properties.admission();
-        this.certain = Set.copyOf(this.properties.certainSources());
+        this.hints = new PodHints(decoder, compiler, scoring, this.properties, json);
+        this.nodes = nodes;
         this.meters = meters;
         this.latency = Timer.builder("osfit.admission").description("admission reviews answered").publishPercentileHistogram()
                 .register(meters);
-    }
-
-    /** What was decided for one pod: a patch to apply (may be null) and a word for the metrics. */
-    record Decision(ArrayNode patch, String outcome, String reason) {
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
@@ -106,56 +93,38 @@ class AdmissionHandler {
                 .doOnNext(r -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
-    private Mono<Decision> decide(JsonNode req) {
+    private Mono<PodHints.Decision> decide(JsonNode req) {
         JsonNode pod = req.path("object");
         if (!"CREATE".equals(req.path("operation").asString("")) || !"Pod".equals(req.path("kind").path("kind").asString(""))
                 || !req.path("subResource").asString("").isEmpty() || !pod.isObject()) {
-            return Mono.just(new Decision(null, "skipped", "not a pod CREATE"));
+            return Mono.just(new PodHints.Decision(null, "skipped", "not a pod CREATE"));
         }
         if ("off".equals(pod.path("metadata").path("annotations").path(OPT_OUT).asString(""))) {
-            return Mono.just(new Decision(null, "skipped", OPT_OUT + ": off"));
+            return Mono.just(new PodHints.Decision(null, "skipped", OPT_OUT + ": off"));
         }
         if (!pod.path("spec").path("nodeName").asString("").isEmpty()) {
-            return Mono.just(new Decision(null, "skipped", "spec.nodeName is set"));
+            return Mono.just(new PodHints.Decision(null, "skipped", "spec.nodeName is set"));
         }
         PodFacts facts;
         try {
-            ObjectNode args = json.createObjectNode();
-            args.set("Pod", pod);
-            args.putArray("NodeNames");
-            facts = decoder.decodeArgs(json.writeValueAsBytes(args)).pod();
+            facts = hints.facts(pod);
         } catch (RuntimeException e) {
-            return Mono.just(unchanged(pod, "pod not understood: " + e.getMessage()));
+            return Mono.just(hints.unchanged(pod, "pod not understood: " + e.getMessage(), false));
         }
         NodeCatalog catalog = nodes.current();
         if (!catalog.ready() || catalog.platforms().isEmpty()) {
-            return Mono.just(unchanged(pod, HintPlanner.INDEX_EMPTY));
+            return Mono.just(hints.unchanged(pod, HintPlanner.INDEX_EMPTY, false));
         }
         Duration budget = properties.budget();
-        CompletableFuture<PodRequirements> compiled = compiler.compile(facts).toCompletableFuture();
+        CompletableFuture<PodRequirements> compiled = hints.compile(facts);
         Mono<PodRequirements> requirements = compiled.isDone() ? Mono.just(compiled.join())
                 : Mono.fromFuture(compiled.copy().orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS)).publishOn(Schedulers.parallel());
         return requirements
-                .map(r -> plan(pod, new Matcher(r, scoring), catalog))
-                .onErrorResume(TimeoutException.class, e -> Mono.just(unchanged(pod, String.format(NOT_RESOLVED, budget))));
-    }
-
-    private Decision plan(JsonNode pod, Matcher matcher, NodeCatalog catalog) {
-        HintPlanner.Plan plan = HintPlanner.plan(matcher, catalog.platforms(), certain);
-        if (plan instanceof HintPlanner.Unchanged u) {
-            return unchanged(pod, u.reason());
-        }
-        HintPlanner.Hint hint = (HintPlanner.Hint) plan;
-        int terms = AffinityPatch.mergedTermCount(pod, hint);
-        if (terms > properties.maxTerms()) {
-            return unchanged(pod, String.format(TOO_MANY_TERMS, terms, properties.maxTerms()));
-        }
-        String text = "hinted: " + hint.summary() + (hint.unlabelled() > 0 ? " (" + hint.unlabelled() + " unlabelled nodes left out)" : "");
-        return new Decision(patches.hint(pod, hint, text), "hinted", hint.summary());
-    }
-
-    private Decision unchanged(JsonNode pod, String reason) {
-        return new Decision(patches.unchanged(pod, "unchanged: " + reason), "unchanged", reason);
+                .map(r -> hints.decide(pod, r, catalog, false))
+                .onErrorResume(TimeoutException.class, e -> Mono.just(properties.gate().enabled()
+                        // The lookup goes on; osfit's gate controller finishes the job and lifts the gate.
+                        ? hints.gate(pod, "image platforms being resolved (at most " + properties.gate().maxWait() + ")")
+                        : hints.unchanged(pod, String.format(NOT_RESOLVED, budget), false)));
     }
 
     private byte[] answer(String uid, ArrayNode patch) {

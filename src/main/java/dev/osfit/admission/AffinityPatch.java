@@ -29,6 +29,10 @@ final class AffinityPatch {
         return Math.max(1, existingTerms(pod).size()) * hint.terms().size();
     }
 
+    static boolean hasRequiredTerms(JsonNode pod) {
+        return !existingTerms(pod).isEmpty();
+    }
+
     /** The operations that add the hint and the annotation. */
     ArrayNode hint(JsonNode pod, HintPlanner.Hint hint, String annotation) {
         ArrayNode ops = json.createArrayNode();

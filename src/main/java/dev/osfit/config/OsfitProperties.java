@@ -139,6 +139,7 @@ public record OsfitProperties(
      *                       the SSL bundle {@code tlsBundle}: the API server calls webhooks over HTTPS without a
      *                       client certificate, while the extender port may demand one
      * @param tlsBundle      the Spring Boot SSL bundle of the webhook port ({@code spring.ssl.bundle.pem.<name>})
+     * @param gate           hold pods whose images are not resolved in time with a scheduling gate (cluster mode)
      */
     public record AdmissionProperties(
             @DefaultValue("true") boolean enabled,
@@ -146,12 +147,33 @@ public record OsfitProperties(
             @NotNull @DefaultValue({"registry", "annotation"}) java.util.List<String> certainSources,
             @Min(1) @Max(100) @DefaultValue("32") int maxTerms,
             @Min(0) @Max(65535) @DefaultValue("0") int port,
-            @NotNull @DefaultValue("webhook") String tlsBundle) {
+            @NotNull @DefaultValue("webhook") String tlsBundle,
+            @Valid @NotNull @DefaultValue GateProperties gate) {
 
         public AdmissionProperties {
             if (budget != null && (budget.isNegative() || budget.toMillis() > 9000)) {
                 throw new IllegalArgumentException("osfit.admission.budget must be between 0 and 9s (the webhook's timeout is at "
                         + "most 10s), was " + budget);
+            }
+        }
+    }
+
+    /**
+     * {@code osfit.admission.gate.*}: when the registry is too slow for the admission budget, the
+     * webhook adds the scheduling gate {@code osfit.dev/resolving}; osfit's gate controller resolves the
+     * images, writes the hints and removes the gate, and removes it without hints after {@code maxWait}.
+     * Needs Kubernetes 1.30+ and RBAC to patch pods and create events.
+     *
+     * @param enabled add the gate at all (off: slow pods are left unchanged)
+     * @param maxWait the longest a pod stays gated, from its creation
+     */
+    public record GateProperties(
+            @DefaultValue("false") boolean enabled,
+            @NotNull @DefaultValue("30s") Duration maxWait) {
+
+        public GateProperties {
+            if (maxWait != null && (maxWait.toSeconds() < 1 || maxWait.toMinutes() > 10)) {
+                throw new IllegalArgumentException("osfit.admission.gate.max-wait must be between 1s and 10m, was " + maxWait);
             }
         }
     }

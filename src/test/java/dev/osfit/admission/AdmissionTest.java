@@ -301,7 +301,7 @@ class AdmissionTest {
                 "{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":[" + terms + "]}}}");
         JsonNode patched = admit(pod);
         assertThat(patched.get("spec").get("affinity")).isEqualTo(pod.get("spec").get("affinity"));
-        assertThat(annotation(patched)).isEqualTo("unchanged: " + String.format(AdmissionHandler.TOO_MANY_TERMS, 33, 32));
+        assertThat(annotation(patched)).isEqualTo("unchanged: " + String.format(PodHints.TOO_MANY_TERMS, 33, 32));
     }
 
     @Test

@@ -1,0 +1,261 @@
+package dev.osfit.admission;
+
+import dev.osfit.config.OsfitProperties;
+import dev.osfit.match.PodCompiler;
+import dev.osfit.match.PodRequirements;
+import dev.osfit.match.Scoring;
+import dev.osfit.node.NodeCatalog;
+import dev.osfit.node.NodeSource;
+import dev.osfit.wire.ExtenderDecoder;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1EventSource;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1PodSchedulingGate;
+import io.kubernetes.client.util.PatchUtils;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lifts the scheduling gate {@value PodHints#GATE} that the webhook puts on pods whose images it
+ * could not resolve in time: it watches unscheduled pods, resolves the gated ones' images, and patches
+ * each pod once, removing the gate and, when osfit is certain, adding the placement hint. A pod is never
+ * held longer than {@code osfit.admission.gate.max-wait} from its creation: then the gate goes without
+ * hints and a Warning event says why. Every replica runs one; a patch carries a JSONPatch test of the
+ * gate, so of two replicas racing, the second's patch fails harmlessly.
+ */
+public final class GateController implements SmartLifecycle {
+
+    static final String TIMED_OUT = "image platforms not resolved within %s";
+
+    private static final Logger log = LoggerFactory.getLogger(GateController.class);
+
+    private final ApiClient client;
+    private final CoreV1Api api;
+    private final PodHints hints;
+    private final NodeSource nodes;
+    private final Duration maxWait;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+    /** Pods patched by this replica, until the watch shows them without the gate (or a while has passed). */
+    private final java.util.Map<String, Instant> released = new ConcurrentHashMap<>();
+    private final AtomicLong lifted = new AtomicLong();
+    private ScheduledExecutorService executor;
+    private SharedInformerFactory factory;
+    private SharedIndexInformer<V1Pod> informer;
+    private volatile boolean running;
+
+    public GateController(ApiClient client, ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes,
+                          OsfitProperties.AdmissionProperties properties) {
+        this.client = client;
+        this.api = new CoreV1Api(client);
+        this.hints = new PodHints(decoder, compiler, scoring, properties, json);
+        this.nodes = nodes;
+        this.maxWait = properties.gate().maxWait();
+    }
+
+    @Override
+    public synchronized void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "osfit-gate");
+            t.setDaemon(true);
+            return t;
+        });
+        factory = new SharedInformerFactory(client);
+        informer = factory.sharedIndexInformerFor(
+                params -> api.listPodForAllNamespaces().fieldSelector("spec.nodeName=").resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
+                V1Pod.class, V1PodList.class, 0,
+                (type, error) -> log.debug("listing/watching unscheduled pods failed: {}", String.valueOf(error)));
+        informer.setTransform(GateController::keepGatedOnly);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(V1Pod pod) {
+                consider(pod);
+            }
+
+            @Override
+            public void onUpdate(V1Pod oldPod, V1Pod newPod) {
+                consider(newPod);
+            }
+
+            @Override
+            public void onDelete(V1Pod pod, boolean deletedFinalStateUnknown) {
+            }
+        });
+        factory.startAllRegisteredInformers();
+        // Pods whose lookup was left for later (index not ready, a failed patch) and deadlines.
+        executor.scheduleWithFixedDelay(() -> {
+            // An exception would end a fixed-delay schedule for good.
+            try {
+                Instant forget = Instant.now().minus(maxWait.multipliedBy(2));
+                released.values().removeIf(at -> at.isBefore(forget));
+                informer.getIndexer().list().forEach(this::consider);
+            } catch (RuntimeException e) {
+                log.warn("gate sweep failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        running = true;
+        log.info("scheduling gate {} lifted by this replica (at most {} per pod)", PodHints.GATE, maxWait);
+    }
+
+    /** Pods without osfit's gate are kept as their name only: the controller never looks at them again. */
+    static KubernetesObject keepGatedOnly(KubernetesObject obj) {
+        if (obj instanceof V1Pod pod && !gated(pod)) {
+            V1ObjectMeta m = pod.getMetadata();
+            return new V1Pod().metadata(m == null ? null : new V1ObjectMeta().name(m.getName()).namespace(m.getNamespace()).uid(m.getUid()));
+        }
+        return obj;
+    }
+
+    static boolean gated(V1Pod pod) {
+        if (pod.getSpec() == null || pod.getSpec().getSchedulingGates() == null) {
+            return false;
+        }
+        for (V1PodSchedulingGate g : pod.getSpec().getSchedulingGates()) {
+            if (PodHints.GATE.equals(g.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void consider(V1Pod pod) {
+        if (pod.getMetadata() == null || pod.getMetadata().getUid() == null) {
+            return;
+        }
+        if (!gated(pod)) {
+            released.remove(pod.getMetadata().getUid());
+            return;
+        }
+        if (!running || released.containsKey(pod.getMetadata().getUid()) || !inProgress.add(pod.getMetadata().getUid())) {
+            return;
+        }
+        try {
+            resolve(pod);
+        } catch (RuntimeException e) {
+            log.warn("gated pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.toString());
+            inProgress.remove(pod.getMetadata().getUid());
+        }
+    }
+
+    private void resolve(V1Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        JsonNode podJson = json.readTree(client.getJSON().serialize(pod));
+        OffsetDateTime created = pod.getMetadata().getCreationTimestamp();
+        Duration left = Duration.between(Instant.now(), (created == null ? Instant.now() : created.toInstant()).plus(maxWait));
+        NodeCatalog catalog = nodes.current();
+        if (!catalog.ready() && !left.isNegative()) {
+            inProgress.remove(uid); // the sweep comes back once the index is ready, or at the deadline
+            return;
+        }
+        hints.compile(hints.facts(podJson))
+                .orTimeout(Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((requirements, error) -> {
+                    try {
+                        finish(pod, podJson, requirements, error);
+                    } finally {
+                        inProgress.remove(uid);
+                    }
+                }, executor);
+    }
+
+    private void finish(V1Pod pod, JsonNode podJson, PodRequirements requirements, Throwable error) {
+        OffsetDateTime created = pod.getMetadata().getCreationTimestamp();
+        boolean pastDeadline = created == null || !Instant.now().isBefore(created.toInstant().plus(maxWait));
+        PodHints.Decision decision;
+        if (error != null && (error instanceof TimeoutException || error.getCause() instanceof TimeoutException)) {
+            decision = hints.unchanged(podJson, String.format(TIMED_OUT, maxWait), true);
+            pastDeadline = true;
+        } else if (error != null) {
+            decision = hints.unchanged(podJson, "image lookup failed: " + error, true);
+        } else {
+            decision = hints.decide(podJson, requirements, nodes.current(), true);
+        }
+        if (!"hinted".equals(decision.outcome()) && !pastDeadline) {
+            // Not certain yet: the registry's answer may still be on its way (the request budget gave up
+            // waiting, the lookup did not). The sweep asks again, from the cache, until the deadline.
+            return;
+        }
+        String namespace = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        try {
+            PatchUtils.patch(V1Pod.class, () -> api.patchNamespacedPod(name, namespace, new V1Patch(json.writeValueAsString(decision.patch())))
+                    .buildCall(null), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
+            lifted.incrementAndGet();
+            released.put(pod.getMetadata().getUid(), Instant.now());
+            log.debug("gate lifted from {}/{}: {} ({})", namespace, name, decision.outcome(), decision.reason());
+        } catch (ApiException e) {
+            if (e.getCode() == 422 || e.getCode() == 404 || e.getCode() == 409) {
+                released.put(pod.getMetadata().getUid(), Instant.now());
+                return; // the gate is already gone (another replica) or the pod is
+            }
+            log.warn("could not lift the gate from {}/{}: HTTP {}", namespace, name, e.getCode());
+            return;
+        }
+        if (!"hinted".equals(decision.outcome())) {
+            event(pod, "osfit released the pod without placement hints after " + maxWait + " (osfit.admission.gate.max-wait): "
+                    + decision.reason());
+        }
+    }
+
+    private void event(V1Pod pod, String message) {
+        V1ObjectMeta m = pod.getMetadata();
+        CoreV1Event event = new CoreV1Event()
+                .metadata(new V1ObjectMeta().generateName(m.getName() + ".osfit-").namespace(m.getNamespace()))
+                .involvedObject(new V1ObjectReference().kind("Pod").apiVersion("v1").name(m.getName()).namespace(m.getNamespace())
+                        .uid(m.getUid()))
+                .reason("OsfitGateTimeout").message(message).type("Warning")
+                .source(new V1EventSource().component("osfit"))
+                .firstTimestamp(OffsetDateTime.now()).lastTimestamp(OffsetDateTime.now()).count(1);
+        try {
+            api.createNamespacedEvent(m.getNamespace(), event).execute();
+        } catch (ApiException e) {
+            log.debug("could not record an event for {}/{}: HTTP {}", m.getNamespace(), m.getName(), e.getCode());
+        }
+    }
+
+    /** Gates lifted by this replica since it started. */
+    public long lifted() {
+        return lifted.get();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (factory != null) {
+            factory.stopAllRegisteredInformers(true);
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
