@@ -8,6 +8,7 @@ import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodSpec;
@@ -242,6 +243,54 @@ class ManifestsTest {
                 .allSatisfy(spec -> assertThat(castMap(spec.get("privateKey")).get("encoding")).isEqualTo("PKCS8"));
     }
 
+    @Test
+    void theWebhookIsSafeByConstructionAndReachesTheWebhookPort() throws IOException {
+        Path webhook = Path.of("manifests", "webhook");
+        assertThat(strings(kustomization(webhook).get("resources"))).contains("../base", "mutatingwebhook.yaml", "certificates.yaml");
+        V1MutatingWebhookConfiguration config = Yaml.loadAs(webhook.resolve("mutatingwebhook.yaml").toFile(), V1MutatingWebhookConfiguration.class);
+        assertThat(config.getWebhooks()).singleElement().satisfies(w -> {
+            assertThat(w.getFailurePolicy()).as("never blocks pod creation").isEqualTo("Ignore");
+            assertThat(w.getSideEffects()).isEqualTo("None");
+            assertThat(w.getAdmissionReviewVersions()).containsExactly("v1");
+            assertThat(w.getTimeoutSeconds()).as("well below the API server's 30 s").isBetween(1, 5);
+            assertThat(w.getRules()).singleElement().satisfies(r -> {
+                assertThat(r.getOperations()).containsExactly("CREATE");
+                assertThat(r.getResources()).containsExactly("pods");
+            });
+            assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/admission/pods");
+            assertThat(w.getClientConfig().getService().getName()).isEqualTo("osfit");
+            assertThat(w.getNamespaceSelector().getMatchExpressions()).anySatisfy(e -> {
+                assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+                assertThat(e.getOperator()).isEqualTo("NotIn");
+                assertThat(e.getValues()).contains("kube-system", "osfit-system");
+            });
+            int port = w.getClientConfig().getService().getPort();
+            V1Service service = Yaml.loadAs(webhook.resolve("service-webhook.yaml").toFile(), V1Service.class);
+            assertThat(service.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(port));
+        });
+        assertThat(config.getMetadata().getAnnotations()).containsEntry("cert-manager.io/inject-ca-from", "osfit-system/osfit-webhook-tls");
+
+        V1Container osfit = container(Yaml.loadAs(webhook.resolve("osfit-webhook.yaml").toFile(), V1Deployment.class));
+        assertThat(env(osfit, "SPRING_PROFILES_ACTIVE")).isEqualTo("webhook");
+        Map<String, Object> profile = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("src/main/resources/application-webhook.yaml")));
+        Map<String, Object> admission = castMap(castMap(profile.get("osfit")).get("admission"));
+        assertThat(osfit.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo(admission.get("tls-dir")));
+        assertThat(osfit.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(admission.get("port")));
+    }
+
+    @Test
+    void onlyTheGateOverlayMayWrite() throws IOException {
+        assertThat(all(V1ClusterRole.class)).flatExtracting(V1ClusterRole::getRules).flatExtracting(V1PolicyRule::getVerbs)
+                .as("the base only reads").doesNotContain("patch", "create", "update", "delete");
+        Path gate = Path.of("manifests", "webhook-gate");
+        List<Object> objects = Yaml.loadAll(gate.resolve("rbac-gate.yaml").toFile());
+        V1ClusterRole role = objects.stream().filter(V1ClusterRole.class::isInstance).map(V1ClusterRole.class::cast).findFirst().orElseThrow();
+        assertThat(role.getRules()).extracting(r -> r.getResources().get(0) + ":" + String.join(",", r.getVerbs()))
+                .containsExactlyInAnyOrder("pods:patch", "events:create");
+        V1Container osfit = container(Yaml.loadAs(gate.resolve("osfit-gate.yaml").toFile(), V1Deployment.class));
+        assertThat(env(osfit, "OSFIT_ADMISSION_GATE_ENABLED")).isEqualTo("true");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object o) {
         return (Map<String, Object>) o;
@@ -250,7 +299,7 @@ class ManifestsTest {
     @Test
     void kubectlKustomizeRendersBothWays() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed: kustomize rendering not checked");
-        for (Path dir : List.of(Path.of("manifests"), MTLS)) {
+        for (Path dir : List.of(Path.of("manifests"), MTLS, Path.of("manifests", "webhook"), Path.of("manifests", "webhook-gate"))) {
             Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -46,10 +46,22 @@ class SchedulerConfigTest {
 
     static final JsonMapper TYPED = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
+    static Stream<Path> all() throws IOException {
+        return Stream.concat(Files.walk(Path.of("scheduler-config")), Files.walk(Path.of("manifests")))
+                .filter(p -> p.toString().endsWith(".yaml")).filter(SchedulerConfigTest::isSchedulerConfig).sorted();
+    }
+
+    /** Every configuration that calls osfit (all but the hints-only one). */
     static Stream<Path> configs() throws IOException {
-        List<Path> all = Stream.concat(Files.walk(Path.of("scheduler-config")), Files.walk(Path.of("manifests")))
-                .filter(p -> p.toString().endsWith(".yaml")).filter(SchedulerConfigTest::isSchedulerConfig).sorted().toList();
-        return all.stream();
+        return all().filter(p -> !p.endsWith("hints-only.yaml"));
+    }
+
+    @Test
+    void theHintsOnlyConfigurationCallsNoExtender() throws IOException {
+        KubeSchedulerConfiguration config = load(Path.of("scheduler-config/hints-only.yaml"));
+        assertThat(config.apiVersion()).isEqualTo("kubescheduler.config.k8s.io/v1");
+        assertThat(config.extenders()).isNull();
+        assertThat(config.profiles()).isNotEmpty();
     }
 
     static boolean isSchedulerConfig(Path file) {
@@ -69,7 +81,7 @@ class SchedulerConfigTest {
 
     @Test
     void everyVariantIsShipped() throws IOException {
-        assertThat(configs().map(p -> p.toString())).contains(
+        assertThat(all().map(p -> p.toString())).contains("scheduler-config/hints-only.yaml",
                 "scheduler-config/osfit-names.yaml", "scheduler-config/osfit-full-nodes.yaml", "scheduler-config/osfit-mtls.yaml",
                 "scheduler-config/osfit-names-strict.yaml", "manifests/base/scheduler/config.yaml", "manifests/mtls/config.yaml");
     }
