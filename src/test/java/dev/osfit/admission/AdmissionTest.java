@@ -317,6 +317,15 @@ class AdmissionTest {
     }
 
     @Test
+    void decisionsAndLatencyAreExposed() throws IOException {
+        admit(pod("counted", List.of(image("/win/iis:ltsc2019")), null));
+        String prometheus = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(prometheus).containsPattern("osfit_admission_decisions_total\\{outcome=\"hinted\"} [1-9]")
+                .containsPattern("osfit_admission_seconds_count [1-9]").contains("osfit_admission_seconds_bucket{le=");
+    }
+
+    @Test
     void somethingThatIsNotAnAdmissionReviewIsABadRequest() {
         client.post().uri(AdmissionRoutes.PODS).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"kind\":\"Pod\"}")
                 .exchange().expectStatus().isBadRequest();
