@@ -99,6 +99,9 @@ class AdmissionHandler {
                 || !req.path("subResource").asString("").isEmpty() || !pod.isObject()) {
             return Mono.just(new PodHints.Decision(null, "skipped", "not a pod CREATE"));
         }
+        if (properties.excludedNamespaces().contains(req.path("namespace").asString(""))) {
+            return Mono.just(new PodHints.Decision(null, "skipped", "namespace excluded (osfit.admission.excluded-namespaces)"));
+        }
         if ("off".equals(pod.path("metadata").path("annotations").path(OPT_OUT).asString(""))) {
             return Mono.just(new PodHints.Decision(null, "skipped", OPT_OUT + ": off"));
         }

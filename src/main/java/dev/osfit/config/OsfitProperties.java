@@ -140,6 +140,7 @@ public record OsfitProperties(
      *                       client certificate, while the extender port may demand one
      * @param tlsBundle      the Spring Boot SSL bundle of the webhook port ({@code spring.ssl.bundle.pem.<name>})
      * @param gate           hold pods whose images are not resolved in time with a scheduling gate (cluster mode)
+     * @param excludedNamespaces pods in these namespaces are never changed, whatever the webhook configuration sends
      */
     public record AdmissionProperties(
             @DefaultValue("true") boolean enabled,
@@ -148,7 +149,8 @@ public record OsfitProperties(
             @Min(1) @Max(100) @DefaultValue("32") int maxTerms,
             @Min(0) @Max(65535) @DefaultValue("0") int port,
             @NotNull @DefaultValue("webhook") String tlsBundle,
-            @Valid @NotNull @DefaultValue GateProperties gate) {
+            @Valid @NotNull @DefaultValue GateProperties gate,
+            @NotNull @DefaultValue({"kube-system", "osfit-system"}) java.util.List<String> excludedNamespaces) {
 
         public AdmissionProperties {
             if (budget != null && (budget.isNegative() || budget.toMillis() > 9000)) {

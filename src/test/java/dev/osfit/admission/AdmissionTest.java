@@ -136,8 +136,16 @@ class AdmissionTest {
 
     /** Sends the pod for review; returns the AdmissionReview's response. */
     JsonNode review(JsonNode pod, String operation) {
+        return review(client, pod, operation);
+    }
+
+    static JsonNode review(WebTestClient client, JsonNode pod, String operation) {
+        return review(client, pod, operation, "default");
+    }
+
+    static JsonNode review(WebTestClient client, JsonNode pod, String operation, String namespace) {
         ObjectNode review = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-        ObjectNode request = review.putObject("request").put("uid", UID).put("operation", operation).put("namespace", "default");
+        ObjectNode request = review.putObject("request").put("uid", UID).put("operation", operation).put("namespace", namespace);
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
         request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
         request.set("object", pod);
@@ -154,7 +162,11 @@ class AdmissionTest {
 
     /** The pod after the webhook's patch. */
     JsonNode admit(JsonNode pod) {
-        JsonNode response = review(pod, "CREATE");
+        return admit(client, pod);
+    }
+
+    static JsonNode admit(WebTestClient client, JsonNode pod) {
+        JsonNode response = review(client, pod, "CREATE");
         assertThat(response.get("patchType").asString()).isEqualTo("JSONPatch");
         JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.get("patch").asString()));
         return JsonPatchForTests.apply(pod, patch);
@@ -162,6 +174,10 @@ class AdmissionTest {
 
     /** The nodes /filter passes for this pod (the example request's full nodes). */
     Set<String> filterPasses(JsonNode pod) throws IOException {
+        return filterPasses(client, pod);
+    }
+
+    static Set<String> filterPasses(WebTestClient client, JsonNode pod) throws IOException {
         ObjectNode args = (ObjectNode) JSON.readTree(Files.readString(Path.of("examples/ltsc2019-iis.json")));
         args.set("Pod", pod);
         JsonNode answer = JSON.readTree(client.post().uri("/filter").contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(args))
@@ -309,6 +325,11 @@ class AdmissionTest {
         ObjectNode pod = pod("opted-out", List.of(image("/win/iis:ltsc2019")), null);
         ((ObjectNode) pod.get("metadata")).putObject("annotations").put(AdmissionHandler.OPT_OUT, "off");
         assertThat(review(pod, "CREATE").has("patch")).isFalse();
+    }
+
+    @Test
+    void kubeSystemIsNeverChangedWhateverTheWebhookConfigurationSends() throws IOException {
+        assertThat(review(client, pod("system", List.of(image("/win/iis:ltsc2019")), null), "CREATE", "kube-system").has("patch")).isFalse();
     }
 
     @Test
