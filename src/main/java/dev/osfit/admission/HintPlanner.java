@@ -17,6 +17,10 @@ import java.util.TreeSet;
  * <p>Hints are written only when osfit is certain: every image's platforms come from a trusted source
  * (the registry's index or the pod's own annotation), nothing pod-wide rules the pod out, and at
  * least one indexed platform can run it. Anything less and the pod is left to the extender.
+ *
+ * <p>Terms name nodes by the labels kubelets set ({@value #OS}, {@value #ARCH}, {@value #WINDOWS_BUILD});
+ * the index also reads the beta labels and nodeInfo, so a node known only from those is left out of a
+ * hint (narrower, never wrong).
  */
 public final class HintPlanner {
 
