@@ -5,6 +5,7 @@ import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeSource;
 import dev.osfit.wire.ExtenderDecoder;
+import dev.osfit.cluster.UnscheduledPods;
 import io.kubernetes.client.openapi.ApiClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -17,13 +18,14 @@ import org.springframework.context.annotation.Configuration;
 class GateConfiguration {
 
     @Bean
-    GateController gateController(ObjectProvider<ApiClient> client, ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring,
-                                  NodeSource nodes, OsfitProperties properties) {
+    GateController gateController(ObjectProvider<ApiClient> client, ObjectProvider<UnscheduledPods> pods, ExtenderDecoder decoder,
+                                  PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties) {
         ApiClient api = client.getIfAvailable();
-        if (api == null) {
+        UnscheduledPods unscheduled = pods.getIfAvailable();
+        if (api == null || unscheduled == null) {
             throw new IllegalStateException("osfit.admission.gate.enabled needs cluster mode (osfit.nodes.source=cluster): "
                     + "gated pods are released through the API server");
         }
-        return new GateController(api, decoder, compiler, scoring, nodes, properties.admission());
+        return new GateController(unscheduled, api, decoder, compiler, scoring, nodes, properties.admission());
     }
 }

@@ -1,5 +1,6 @@
 package dev.osfit.admission;
 
+import dev.osfit.cluster.UnscheduledPods;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodRequirements;
@@ -7,11 +8,7 @@ import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.node.NodeSource;
 import dev.osfit.wire.ExtenderDecoder;
-import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.informer.ResourceEventHandler;
-import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -20,7 +17,6 @@ import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodSchedulingGate;
 import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
@@ -41,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Lifts the scheduling gate {@value PodHints#GATE} that the webhook puts on pods whose images it
- * could not resolve in time: it watches unscheduled pods, resolves the gated ones' images, and patches
+ * could not resolve in time: it follows unscheduled pods ({@link UnscheduledPods}), resolves the gated ones' images, and patches
  * each pod once, removing the gate and, when osfit is certain, adding the placement hint. A pod is never
  * held longer than {@code osfit.admission.gate.max-wait} from its creation: then the gate goes without
  * hints and a Warning event says why. Every replica runs one; a patch carries a JSONPatch test of the
@@ -63,18 +59,19 @@ public final class GateController implements SmartLifecycle {
     /** Pods patched by this replica, until the watch shows them without the gate (or a while has passed). */
     private final java.util.Map<String, Instant> released = new ConcurrentHashMap<>();
     private final AtomicLong lifted = new AtomicLong();
+    private final UnscheduledPods pods;
     private ScheduledExecutorService executor;
-    private SharedInformerFactory factory;
-    private SharedIndexInformer<V1Pod> informer;
     private volatile boolean running;
 
-    public GateController(ApiClient client, ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes,
-                          OsfitProperties.AdmissionProperties properties) {
+    public GateController(UnscheduledPods pods, ApiClient client, ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring,
+                          NodeSource nodes, OsfitProperties.AdmissionProperties properties) {
+        this.pods = pods;
         this.client = client;
         this.api = new CoreV1Api(client);
         this.hints = new PodHints(decoder, compiler, scoring, properties, json);
         this.nodes = nodes;
         this.maxWait = properties.gate().maxWait();
+        pods.onPod(this::consider);
     }
 
     @Override
@@ -84,51 +81,19 @@ public final class GateController implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        factory = new SharedInformerFactory(client);
-        informer = factory.sharedIndexInformerFor(
-                params -> api.listPodForAllNamespaces().fieldSelector("spec.nodeName=").resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
-                V1Pod.class, V1PodList.class, 0,
-                (type, error) -> log.debug("listing/watching unscheduled pods failed: {}", String.valueOf(error)));
-        informer.setTransform(GateController::keepGatedOnly);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(V1Pod pod) {
-                consider(pod);
-            }
-
-            @Override
-            public void onUpdate(V1Pod oldPod, V1Pod newPod) {
-                consider(newPod);
-            }
-
-            @Override
-            public void onDelete(V1Pod pod, boolean deletedFinalStateUnknown) {
-            }
-        });
-        factory.startAllRegisteredInformers();
         // Pods whose lookup was left for later (index not ready, a failed patch) and deadlines.
         executor.scheduleWithFixedDelay(() -> {
             // An exception would end a fixed-delay schedule for good.
             try {
                 Instant forget = Instant.now().minus(maxWait.multipliedBy(2));
                 released.values().removeIf(at -> at.isBefore(forget));
-                informer.getIndexer().list().forEach(this::consider);
+                pods.cached().forEach(this::consider);
             } catch (RuntimeException e) {
                 log.warn("gate sweep failed: {}", e.toString());
             }
         }, 1, 1, TimeUnit.SECONDS);
         running = true;
         log.info("scheduling gate {} lifted by this replica (at most {} per pod)", PodHints.GATE, maxWait);
-    }
-
-    /** Pods without osfit's gate are kept as their name only: the controller never looks at them again. */
-    static KubernetesObject keepGatedOnly(KubernetesObject obj) {
-        if (obj instanceof V1Pod pod && !gated(pod)) {
-            V1ObjectMeta m = pod.getMetadata();
-            return new V1Pod().metadata(m == null ? null : new V1ObjectMeta().name(m.getName()).namespace(m.getNamespace()).uid(m.getUid()));
-        }
-        return obj;
     }
 
     static boolean gated(V1Pod pod) {
@@ -246,9 +211,6 @@ public final class GateController implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
-        if (factory != null) {
-            factory.stopAllRegisteredInformers(true);
-        }
         if (executor != null) {
             executor.shutdownNow();
         }

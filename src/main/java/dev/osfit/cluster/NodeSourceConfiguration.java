@@ -110,12 +110,19 @@ public class NodeSourceConfiguration {
             return new NodeInformer(index, client, properties.nodes().publishInterval());
         }
 
-        /** With the registry on and osfit.registry.prefetch (the default): warm the cache for pods not yet scheduled. */
+        /**
+         * Pods not scheduled yet, watched once for whoever needs them: the image prefetch (with the registry
+         * on and osfit.registry.prefetch, the default: warm the cache before kube-scheduler asks) and the
+         * scheduling gate controller.
+         */
         @Bean
-        @ConditionalOnProperty(name = "osfit.registry.prefetch", havingValue = "true", matchIfMissing = true)
-        SmartLifecycle podPrefetcher(ApiClient client, ObjectProvider<RegistrySource> registry) {
+        UnscheduledPods unscheduledPods(ApiClient client, ObjectProvider<RegistrySource> registry, OsfitProperties properties) {
+            UnscheduledPods pods = new UnscheduledPods(client);
             RegistrySource source = registry.getIfAvailable();
-            return source == null ? new Idle() : new PodPrefetcher(client, source);
+            if (source != null && properties.registry().prefetch()) {
+                new PodPrefetcher(pods, source);
+            }
+            return pods;
         }
 
         @Bean
@@ -139,23 +146,4 @@ public class NodeSourceConfiguration {
         }
     }
 
-    /** A lifecycle with nothing to run (prefetch configured but the registry is off). */
-    static final class Idle implements SmartLifecycle {
-        private volatile boolean running;
-
-        @Override
-        public void start() {
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            running = false;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-    }
 }

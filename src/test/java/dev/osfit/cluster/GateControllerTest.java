@@ -44,11 +44,15 @@ class GateControllerTest {
     final ApiServerStub api = new ApiServerStub();
     final RegistryTestAccess registry = new RegistryTestAccess();
     GateController controller;
+    UnscheduledPods pods;
 
     @AfterEach
     void stop() {
         if (controller != null) {
             controller.stop();
+        }
+        if (pods != null) {
+            pods.stop();
         }
         registry.close();
         api.close();
@@ -93,9 +97,13 @@ class GateControllerTest {
                 List.of("kube-system"));
         PodCompiler compiler = new PodCompiler(List.of(registry.source(), new WindowsTagTable()), UnknownImagePolicy.ALLOW);
         Path dir = Files.createTempDirectory("osfit-gate-test");
-        controller = new GateController(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(new NodeIndex())),
-                new ExtenderDecoder(), compiler, new OsfitProperties.ScoringProperties(10, 9, 100, 1, 3, 6, 5, 5).toScoring(),
+        var client = ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(new NodeIndex()));
+        pods = new UnscheduledPods(client);
+        // The prefetch shares the watch, as in osfit.
+        new PodPrefetcher(pods, registry.source());
+        controller = new GateController(pods, client, new ExtenderDecoder(), compiler, new OsfitProperties.ScoringProperties(10, 9, 100, 1, 3, 6, 5, 5).toScoring(),
                 () -> snapshot, properties);
+        pods.start();
         controller.start();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(patches("fast")).hasSize(1));

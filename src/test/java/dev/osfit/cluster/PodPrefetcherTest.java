@@ -22,12 +22,12 @@ class PodPrefetcherTest {
 
     final ApiServerStub api = new ApiServerStub();
     final RegistryTestAccess registry = new RegistryTestAccess();
-    PodPrefetcher prefetcher;
+    UnscheduledPods pods;
 
     @AfterEach
     void stop() {
-        if (prefetcher != null) {
-            prefetcher.stop();
+        if (pods != null) {
+            pods.stop();
         }
         registry.close();
         api.close();
@@ -52,8 +52,9 @@ class PodPrefetcherTest {
         api.server.stubFor(get(urlPathEqualTo("/api/v1/pods")).withQueryParam("watch", equalTo("true"))
                 .willReturn(ApiServerStub.events(ApiServerStub.event("ADDED", pod("added", added))).withFixedDelay(200)));
         RegistrySource source = registry.source();
-        prefetcher = new PodPrefetcher(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(new NodeIndex())), source);
-        prefetcher.start();
+        pods = new UnscheduledPods(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(new NodeIndex())));
+        new PodPrefetcher(pods, source);
+        pods.start();
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             registry.verifyRequested("/v2/team/listed/manifests/1");

@@ -1,10 +1,7 @@
 package dev.osfit.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,9 +32,6 @@ public final class AdmissionDriver {
                   double maxMillis) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     private AdmissionDriver() {
     }
 
@@ -53,19 +44,11 @@ public final class AdmissionDriver {
         HttpServer registry = SoakDriver.registry();
         String registryHost = "127.0.0.1:" + registry.getAddress().getPort();
         try (StubApiServer api = new StubApiServer(RealisticNodes.list(BenchData.nodes(1000), "1"), 0)) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process osfit = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "--server.port=" + port,
-                    "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp),
-                    "--osfit.registry.insecure=" + registryHost, "--osfit.registry.allow=127.0.0.1",
-                    "--osfit.registry.prefetch=false", "--logging.level.root=WARN")
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit.log").toFile()).start();
-            try {
-                String url = "http://127.0.0.1:" + port + "/admission/pods";
-                LoadDriver.waitReady("http://127.0.0.1:" + port + "/actuator/health/readiness");
+            try (OsfitProcess osfit = OsfitProcess.start(jar, "-Xmx1g", tmp.resolve("osfit.log"), "--osfit.nodes.source=cluster",
+                    "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp), "--osfit.registry.insecure=" + registryHost,
+                    "--osfit.registry.allow=127.0.0.1", "--osfit.registry.prefetch=false", "--logging.level.root=WARN")) {
+                String url = osfit.base() + "/admission/pods";
+                LoadDriver.waitReady(osfit.base() + "/actuator/health/readiness");
                 AtomicInteger fresh = new AtomicInteger();
                 List<Result> results = new ArrayList<>();
                 // Warm-up of the JVM: cold lookups and cached ones, not measured.
@@ -89,9 +72,6 @@ public final class AdmissionDriver {
                 Files.writeString(out, json);
                 Files.writeString(Path.of("results", "admission-latest.json"), json);
                 System.out.println("wrote " + out);
-            } finally {
-                osfit.destroy();
-                osfit.waitFor();
             }
         } finally {
             registry.stop(0);
@@ -101,44 +81,20 @@ public final class AdmissionDriver {
     static Result measure(String url, String cache, int concurrency, int count, java.util.function.IntFunction<String> image)
             throws Exception {
         long[] latencies = new long[count];
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger hinted = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < count && System.nanoTime() < deadline) {
-                        byte[] body = review(i, image.apply(i));
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                        long t = System.nanoTime();
-                        try {
-                            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                            latencies[i] = System.nanoTime() - t;
-                            if (r.statusCode() != 200 || !r.body().contains("\"allowed\":true")) {
-                                errors.incrementAndGet();
-                            } else if (r.body().contains("\"patch\"") && hinted(r.body())) {
-                                hinted.incrementAndGet();
-                            }
-                        } catch (java.io.IOException | InterruptedException e) {
-                            latencies[i] = System.nanoTime() - t;
-                            errors.incrementAndGet();
-                        }
+        int done = LoadDriver.run(i -> HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(review(i, image.apply(i)))).build(),
+                r -> {
+                    String body = new String(r.body(), StandardCharsets.UTF_8);
+                    if (r.statusCode() != 200 || !body.contains("\"allowed\":true")) {
+                        return false;
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        int done = Math.min(count, next.get());
+                    if (body.contains("\"patch\"") && hinted(body)) {
+                        hinted.incrementAndGet();
+                    }
+                    return true;
+                }, concurrency, count, 60, latencies, errors);
         long[] sorted = Arrays.copyOf(latencies, done);
         Arrays.sort(sorted);
         Result r = new Result(cache, concurrency, done, hinted.get(), errors.get(), LoadDriver.pct(sorted, 0.50), LoadDriver.pct(sorted, 0.99),

@@ -1,7 +1,6 @@
 package dev.osfit.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,17 +45,9 @@ public final class LoadDriver {
         List<RealisticNodes.Node> nodes = BenchData.nodes(nodeCount);
         Path tmp = Files.createTempDirectory("osfit-load");
         try (StubApiServer api = new StubApiServer(RealisticNodes.list(nodes, "1"), 0)) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process osfit = new ProcessBuilder(java, "-Xms1g", "-Xmx2g", "-jar", jar.toString(), "--server.port=" + port,
-                    "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp), "--osfit.registry.enabled=false",
-                    "--logging.level.root=WARN")
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit.log").toFile()).start();
-            try {
-                String base = "http://127.0.0.1:" + port;
+            try (OsfitProcess osfit = OsfitProcess.start(jar, "-Xms1g -Xmx2g", tmp.resolve("osfit.log"), "--osfit.nodes.source=cluster",
+                    "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp), "--osfit.registry.enabled=false", "--logging.level.root=WARN")) {
+                String base = osfit.base();
                 long t0 = System.nanoTime();
                 waitReady(base + "/actuator/health/readiness");
                 double ready = (System.nanoTime() - t0) / 1e9;
@@ -74,9 +65,6 @@ public final class LoadDriver {
                 }
                 long heap = NodeIndexMeasurement.liveHeap(osfit.pid());
                 return new Report(results, heap, ready);
-            } finally {
-                osfit.destroy();
-                osfit.waitFor();
             }
         }
     }
@@ -86,11 +74,11 @@ public final class LoadDriver {
             throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + verb)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        run(request, concurrency, Math.max(concurrency, count / 10), maxSeconds, new long[count], new AtomicInteger());
+        run(i -> request, LoadDriver::answered, concurrency, Math.max(concurrency, count / 10), maxSeconds, new long[count], new AtomicInteger());
         long[] latencies = new long[count];
         AtomicInteger errors = new AtomicInteger();
         long start = System.nanoTime();
-        int done = run(request, concurrency, count, maxSeconds, latencies, errors);
+        int done = run(i -> request, LoadDriver::answered, concurrency, count, maxSeconds, latencies, errors);
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] sorted = Arrays.copyOf(latencies, done);
         Arrays.sort(sorted);
@@ -102,8 +90,19 @@ public final class LoadDriver {
         return r;
     }
 
-    private static int run(HttpRequest request, int concurrency, int count, int maxSeconds, long[] latencies, AtomicInteger errors)
-            throws Exception {
+    /** An extender answer: 200, a body, and no Error text (the Error field is empty in a good answer). */
+    static boolean answered(HttpResponse<byte[]> r) {
+        return r.statusCode() == 200 && r.body().length > 0
+                && !new String(r.body(), 0, Math.min(200, r.body().length), StandardCharsets.UTF_8).contains("\"Error\":\"o");
+    }
+
+    /**
+     * Sends {@code count} requests (the i-th from {@code request}) from {@code concurrency} workers for
+     * at most {@code maxSeconds}; the latency of request i lands in {@code latencies[i]}; answers that
+     * {@code ok} refuses, and failed sends, count as errors. Returns how many were sent.
+     */
+    static int run(java.util.function.IntFunction<HttpRequest> request, java.util.function.Predicate<HttpResponse<byte[]>> ok,
+                   int concurrency, int count, int maxSeconds, long[] latencies, AtomicInteger errors) throws Exception {
         AtomicInteger next = new AtomicInteger();
         long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -113,11 +112,10 @@ public final class LoadDriver {
                 workers.add(pool.submit(() -> {
                     int i;
                     while ((i = next.getAndIncrement()) < count && System.nanoTime() < deadline) {
+                        HttpRequest r = request.apply(i);
                         long t = System.nanoTime();
                         try {
-                            HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                            if (r.statusCode() != 200 || r.body().length == 0 || new String(r.body(), 0, Math.min(200, r.body().length),
-                                    StandardCharsets.UTF_8).contains("\"Error\":\"o")) {
+                            if (!ok.test(HTTP.send(r, HttpResponse.BodyHandlers.ofByteArray()))) {
                                 errors.incrementAndGet();
                             }
                         } catch (IOException | InterruptedException e) {

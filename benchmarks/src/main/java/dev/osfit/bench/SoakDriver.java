@@ -3,7 +3,6 @@ package dev.osfit.bench;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,18 +54,11 @@ public final class SoakDriver {
                 return n.json().replace("\"node.kubernetes.io/windows-build\":\"" + n.build() + "\"",
                         "\"node.kubernetes.io/windows-build\":\"" + build + "\"").replace(n.build() + ".", build + ".");
             }, 50);
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process osfit = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "--server.port=" + port,
-                    "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp),
-                    "--osfit.registry.insecure=" + registryHost, "--osfit.registry.allow=127.0.0.1", "--osfit.registry.tag-ttl=2s",
-                    "--osfit.registry.prefetch=false", "--logging.level.root=WARN")
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit.log").toFile()).start();
-            try {
-                String base = "http://127.0.0.1:" + port;
+            try (OsfitProcess osfit = OsfitProcess.start(jar, "-Xmx1g", tmp.resolve("osfit.log"), "--osfit.nodes.source=cluster",
+                    "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp), "--osfit.registry.insecure=" + registryHost,
+                    "--osfit.registry.allow=127.0.0.1", "--osfit.registry.tag-ttl=2s", "--osfit.registry.prefetch=false",
+                    "--logging.level.root=WARN")) {
+                String base = osfit.base();
                 LoadDriver.waitReady(base + "/actuator/health/readiness");
                 List<byte[]> bodies = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
@@ -127,9 +119,6 @@ public final class SoakDriver {
                 errors.stream().limit(5).forEach(e -> System.out.println("error: " + e));
                 Files.createDirectories(Path.of("results"));
                 Files.writeString(Path.of("results", "soak-" + LocalDate.now() + ".json"), summary);
-            } finally {
-                osfit.destroy();
-                osfit.waitFor();
             }
         } finally {
             registry.stop(0);
