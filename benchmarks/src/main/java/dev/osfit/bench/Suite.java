@@ -48,7 +48,8 @@ public final class Suite {
                 includes.add(a);
             }
         }
-        Path results = Path.of("results");
+        // A smoke run must not overwrite the published figures.
+        Path results = quick ? Path.of("results", "quick") : Path.of("results");
         Files.createDirectories(results);
         String stamp = LocalDate.now() + "-" + Machine.cpuSlug();
         Path jmhJson = results.resolve(stamp + "-jmh.json");
