@@ -163,10 +163,14 @@ public final class NodeSnapshot implements NodeCatalog {
         return byPlatform.values().stream().flatMap(List::stream).sorted().toList();
     }
 
+    /**
+     * One platform per label combination (os, arch, Windows build), with its node count: what the
+     * labels can tell apart. Nodes of one build that differ only in revision share an entry. O(keys).
+     */
     @Override
     public Map<NodePlatform, Integer> platforms() {
         Map<NodePlatform, Integer> out = new HashMap<>();
-        byPlatform.values().forEach(names -> names.forEach(n -> out.merge(platformOf(n), 1, Integer::sum)));
+        byPlatform.values().forEach(names -> out.merge(platformOf(names.get(0)), names.size(), Integer::sum));
         return out;
     }
 
