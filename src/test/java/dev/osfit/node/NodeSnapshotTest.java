@@ -12,6 +12,20 @@ import org.junit.jupiter.api.Test;
 class NodeSnapshotTest {
 
     @Test
+    void platformsCountNodesPerLabelCombinationWhateverTheirRevision() {
+        NodeSnapshot snapshot = NodeSnapshot.of(Map.of(
+                "w1", NodePlatform.of("windows", "amd64", OsVersion.parse("10.0.17763.6659")),
+                "w2", NodePlatform.of("windows", "amd64", OsVersion.parse("10.0.17763.5000")),
+                "w3", NodePlatform.of("windows", "amd64", OsVersion.parse("10.0.20348.2966")),
+                "l1", NodePlatform.of("linux", "arm64", null)), true);
+        Map<String, Integer> counts = new HashMap<>();
+        snapshot.platforms().forEach((p, n) -> counts.put(p.os() + "/" + p.architecture() + " "
+                + (p.windowsVersion() == null ? "-" : p.windowsVersion().buildString()), n));
+        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("windows/amd64 10.0.17763", 2, "windows/amd64 10.0.20348", 1,
+                "linux/arm64 -", 1));
+    }
+
+    @Test
     void everyNameIsFoundAndNoOtherAgreesWithAMap() {
         Random random = new Random(7);
         NodePlatform[] kinds = {NodePlatform.of("linux", "amd64", null), NodePlatform.of("linux", "arm64", null),
