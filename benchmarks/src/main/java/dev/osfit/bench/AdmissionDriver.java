@@ -3,7 +3,6 @@ package dev.osfit.bench;
 import com.sun.net.httpserver.HttpServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
