@@ -103,6 +103,39 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * Every YAML file: Kubernetes kinds through client-java's typed models; kustomizations, cert-manager
+     * objects and scheduler configurations (checked field by field in SchedulerConfigTest) by kind.
+     */
+    @Test
+    void everyYamlFileParsesIntoTypedObjects() throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Stream.concat(Files.walk(Path.of("manifests")), Files.walk(Path.of("scheduler-config")))) {
+            files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(20);
+        for (Path file : files) {
+            List<Map<String, Object>> documents = new ArrayList<>();
+            new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(file)).forEach(d -> documents.add(castMap(d)));
+            assertThat(documents).as(file.toString()).isNotEmpty();
+            for (Map<String, Object> d : documents) {
+                String apiVersion = (String) d.get("apiVersion");
+                String kind = (String) d.get("kind");
+                assertThat(kind).as("kind in " + file).isNotBlank();
+                if (apiVersion.startsWith("kustomize.config.k8s.io/")) {
+                    assertThat(kind).isEqualTo("Kustomization");
+                } else if (apiVersion.equals("cert-manager.io/v1")) {
+                    assertThat(kind).isIn("Issuer", "Certificate");
+                } else if (apiVersion.equals("kubescheduler.config.k8s.io/v1")) {
+                    assertThat(SchedulerConfigTest.load(file).kind()).isEqualTo("KubeSchedulerConfiguration");
+                } else {
+                    Object typed = Yaml.load(new org.yaml.snakeyaml.Yaml().dump(d));
+                    assertThat(typed.getClass().getName()).as(file + " " + kind).startsWith("io.kubernetes.client.openapi.models.");
+                }
+            }
+        }
+    }
+
     @Test
     void theClusterRoleReadsNodesAndPodsAndNothingElse() {
         V1ClusterRole role = named(V1ClusterRole.class, "osfit-node-reader");
