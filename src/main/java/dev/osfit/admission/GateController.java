@@ -3,6 +3,7 @@ package dev.osfit.admission;
 import dev.osfit.cluster.UnscheduledPods;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.match.PodCompiler;
+import dev.osfit.match.PodFacts;
 import dev.osfit.match.PodRequirements;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
@@ -137,18 +138,19 @@ public final class GateController implements SmartLifecycle {
             inProgress.remove(uid); // the sweep comes back once the index is ready, or at the deadline
             return;
         }
-        hints.compile(hints.facts(podJson))
+        PodFacts facts = hints.facts(podJson);
+        hints.compile(facts)
                 .orTimeout(Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((requirements, error) -> {
                     try {
-                        finish(pod, podJson, requirements, error);
+                        finish(pod, podJson, requirements, error, hints.pending(facts));
                     } finally {
                         inProgress.remove(uid);
                     }
                 }, executor);
     }
 
-    private void finish(V1Pod pod, JsonNode podJson, PodRequirements requirements, Throwable error) {
+    private void finish(V1Pod pod, JsonNode podJson, PodRequirements requirements, Throwable error, boolean stillLooking) {
         OffsetDateTime created = pod.getMetadata().getCreationTimestamp();
         boolean pastDeadline = created == null || !Instant.now().isBefore(created.toInstant().plus(maxWait));
         PodHints.Decision decision;
@@ -160,9 +162,9 @@ public final class GateController implements SmartLifecycle {
         } else {
             decision = hints.decide(podJson, requirements, nodes.current(), true);
         }
-        if (!"hinted".equals(decision.outcome()) && !pastDeadline) {
-            // Not certain yet: the registry's answer may still be on its way (the request budget gave up
-            // waiting, the lookup did not). The sweep asks again, from the cache, until the deadline.
+        if (!"hinted".equals(decision.outcome()) && !pastDeadline && stillLooking) {
+            // Not certain yet, and the registry's answer is still on its way (the request budget gave up
+            // waiting, the lookup did not): the sweep asks again, from the cache, until the deadline.
             return;
         }
         String namespace = pod.getMetadata().getNamespace();
@@ -182,8 +184,8 @@ public final class GateController implements SmartLifecycle {
             return;
         }
         if (!"hinted".equals(decision.outcome())) {
-            event(pod, "osfit released the pod without placement hints after " + maxWait + " (osfit.admission.gate.max-wait): "
-                    + decision.reason());
+            event(pod, "osfit released the pod without placement hints" + (pastDeadline ? " after " + maxWait
+                    + " (osfit.admission.gate.max-wait)" : "") + ": " + decision.reason());
         }
     }
 

@@ -59,6 +59,11 @@ final class PodHints {
         return compiler.compile(pod).toCompletableFuture();
     }
 
+    /** Whether a lookup for one of the pod's images is still under way. */
+    boolean pending(PodFacts pod) {
+        return compiler.pending(pod);
+    }
+
     /**
      * The hint for the pod, or why there is none. {@code gated}: the pod is held by osfit's gate, whose
      * removal comes first; the API server then only lets required node affinity be set where there was

@@ -15,4 +15,12 @@ import java.util.concurrent.CompletionStage;
 public interface ImagePlatformSource {
 
     CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image);
+
+    /**
+     * Whether a lookup of this image is still under way, so a later {@link #platforms} may know more
+     * than the last one said (a registry answer that outlasted the request budget). Static sources: never.
+     */
+    default boolean pending(ImageRef image) {
+        return false;
+    }
 }

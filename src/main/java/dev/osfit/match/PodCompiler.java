@@ -71,6 +71,20 @@ public final class PodCompiler {
         });
     }
 
+    /** Whether a source is still looking up one of the pod's images (a later compile may know more). */
+    public boolean pending(PodFacts pod) {
+        for (PodFacts.Container c : pod.containers()) {
+            if (ImageRef.parse(c.image()) instanceof ImageRef.Valid valid) {
+                for (ImagePlatformSource source : sources) {
+                    if (source.pending(valid.ref())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static CompletionStage<Optional<ImagePlatforms>> resolve(ImageRef ref, List<ImagePlatformSource> chain, int i) {
         if (i == chain.size()) {
             return CompletableFuture.completedFuture(Optional.empty());

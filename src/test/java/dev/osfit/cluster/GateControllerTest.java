@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gate's life with WireMock as the API server: a gated pod whose image resolves is patched once
- * (gate removed, hint added); one whose registry is too slow is released without hints at the
- * deadline, with a Warning event; a pod without the gate is left alone.
+ * (gate removed, hint added); one whose registry said no is released without hints at once; one whose
+ * registry is too slow is released without hints at the deadline; both with a Warning event; a pod
+ * without the gate is left alone.
  */
 class GateControllerTest {
 
@@ -75,9 +76,11 @@ class GateControllerTest {
     void gatedPodsAreReleasedWithAHintOrAtTheDeadlineWithAnEvent() throws Exception {
         registry.serveIndex("/v2/win/iis/manifests/ltsc2019", INDEX_2019, 0);
         registry.serveIndex("/v2/win/slow/manifests/ltsc2019", INDEX_2019, 20_000);
+        registry.serveStatus("/v2/win/gone/manifests/ltsc2019", 404);
         String list = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":["
                 + pod("fast", registry.host() + "/win/iis:ltsc2019", true) + ","
                 + pod("slow", registry.host() + "/win/slow:ltsc2019", true) + ","
+                + pod("gone", registry.host() + "/win/gone:ltsc2019", true) + ","
                 + pod("free", registry.host() + "/win/iis:ltsc2019", false) + "]}";
         api.server.stubFor(get(urlPathEqualTo("/api/v1/pods")).withQueryParam("watch", equalTo("false"))
                 .withQueryParam("fieldSelector", equalTo("spec.nodeName=")).willReturn(ApiServerStub.json(list)));
@@ -112,6 +115,11 @@ class GateControllerTest {
                 "{\"op\":\"remove\",\"path\":\"/spec/schedulingGates/0\"}", "\"values\":[\"10.0.17763\"]",
                 "hinted: windows/amd64 10.0.17763");
         assertThat(patches("slow")).as("before the deadline the slow pod stays gated").isEmpty();
+        // The registry said no at once: nothing more will come, so the pod goes now, not at the deadline.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(patches("gone")).hasSize(1));
+        assertThat(patches("slow")).as("still before the deadline").isEmpty();
+        assertThat(patches("gone").get(0).getBodyAsString()).contains("{\"op\":\"remove\",\"path\":\"/spec/schedulingGates/0\"}",
+                "unchanged: platforms of " + registry.host() + "/win/gone:ltsc2019 unknown").doesNotContain("nodeAffinity");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(patches("slow")).hasSize(1));
         String slow = patches("slow").get(0).getBodyAsString();
@@ -119,14 +127,17 @@ class GateControllerTest {
         assertThat(slow).contains("{\"op\":\"remove\",\"path\":\"/spec/schedulingGates/0\"}").doesNotContain("nodeAffinity")
                 .containsPattern("unchanged: (platforms of " + registry.host() + "/win/slow:ltsc2019 unknown|image platforms not resolved within PT3S)");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(api.server.findAll(postRequestedFor(
-                urlPathEqualTo("/api/v1/namespaces/default/events")))).singleElement()
-                .satisfies(e -> assertThat(e.getBodyAsString()).contains("OsfitGateTimeout", "\"name\":\"slow\"", "Warning",
-                        "osfit released the pod without placement hints after PT3S")));
+                urlPathEqualTo("/api/v1/namespaces/default/events")))).hasSize(2));
+        assertThat(api.server.findAll(postRequestedFor(urlPathEqualTo("/api/v1/namespaces/default/events"))))
+                .extracting(LoggedRequest::getBodyAsString)
+                .anySatisfy(e -> assertThat(e).contains("OsfitGateTimeout", "\"name\":\"slow\"", "Warning",
+                        "osfit released the pod without placement hints after PT3S"))
+                .anySatisfy(e -> assertThat(e).contains("\"name\":\"gone\"", "osfit released the pod without placement hints: platforms of"));
 
         Thread.sleep(1500); // a sweep or two more: nothing is patched twice, the ungated pod never
         assertThat(patches("fast")).hasSize(1);
         assertThat(patches("free")).isEmpty();
-        assertThat(controller.lifted()).isEqualTo(2);
+        assertThat(controller.lifted()).isEqualTo(3);
     }
 
     private List<LoggedRequest> patches(String pod) {
