@@ -22,8 +22,8 @@ import reactor.netty.http.server.HttpServer;
 /**
  * The webhook's own HTTPS port ({@code osfit.admission.port}): only {@code POST /admission/pods}, TLS
  * from the SSL bundle {@code osfit.admission.tls-bundle}, no client certificate (the API server sends
- * none). When the bundle's files change the port is rebound with the new certificate; a call that
- * lands in that moment fails and, with failurePolicy Ignore, the pod is admitted without hints.
+ * none). When the bundle's files change, new connections get the new certificate; the port stays
+ * bound and open connections are left alone.
  */
 @Component
 @ConditionalOnExpression("${osfit.admission.port:0} > 0")
@@ -36,6 +36,7 @@ class WebhookServer implements SmartLifecycle {
     private final OsfitProperties.AdmissionProperties properties;
     private final String address;
     private DisposableServer server;
+    private SwappableSslContext ssl;
 
     WebhookServer(HttpHandler handler, SslBundles bundles, OsfitProperties properties, @Value("${server.address:127.0.0.1}") String address) {
         this.handler = handler;
@@ -46,25 +47,11 @@ class WebhookServer implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        bind(bundles.getBundle(properties.tlsBundle()));
-        bundles.addBundleUpdateHandler(properties.tlsBundle(), this::rebind);
-    }
-
-    private synchronized void rebind(SslBundle bundle) {
-        log.info("webhook certificate changed: rebinding port {}", properties.port());
-        if (server != null) {
-            server.disposeNow();
-        }
-        bind(bundle);
-    }
-
-    private void bind(SslBundle bundle) {
-        SslContext ssl;
-        try {
-            ssl = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory()).build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("webhook TLS from bundle " + properties.tlsBundle() + ": " + e.getMessage(), e);
-        }
+        ssl = new SwappableSslContext(sslContext(bundles.getBundle(properties.tlsBundle())));
+        bundles.addBundleUpdateHandler(properties.tlsBundle(), bundle -> {
+            ssl.swap(sslContext(bundle));
+            log.info("webhook certificate reloaded");
+        });
         ReactorHttpHandlerAdapter adapter = new ReactorHttpHandlerAdapter((request, response) -> {
             if (request.getMethod() == HttpMethod.POST && AdmissionRoutes.PODS.equals(request.getPath().value())) {
                 return handler.handle(request, response);
@@ -74,6 +61,14 @@ class WebhookServer implements SmartLifecycle {
         });
         server = HttpServer.create().host(address).port(properties.port()).secure(spec -> spec.sslContext(ssl)).handle(adapter).bindNow();
         log.info("admission webhook on https://{}:{}{}", address, server.port(), AdmissionRoutes.PODS);
+    }
+
+    private SslContext sslContext(SslBundle bundle) {
+        try {
+            return SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory()).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("webhook TLS from bundle " + properties.tlsBundle() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The bound port (the configured one, or the one chosen for port 0 in tests). */
