@@ -123,7 +123,7 @@ class ManifestsTest {
                 String kind = (String) d.get("kind");
                 assertThat(kind).as("kind in " + file).isNotBlank();
                 if (apiVersion.startsWith("kustomize.config.k8s.io/")) {
-                    assertThat(kind).isEqualTo("Kustomization");
+                    assertThat(kind).isIn("Kustomization", "Component");
                 } else if (apiVersion.equals("cert-manager.io/v1")) {
                     assertThat(kind).isIn("Issuer", "Certificate");
                 } else if (apiVersion.equals("kubescheduler.config.k8s.io/v1")) {
@@ -278,8 +278,10 @@ class ManifestsTest {
 
     @Test
     void theWebhookIsSafeByConstructionAndReachesTheWebhookPort() throws IOException {
-        Path webhook = Path.of("manifests", "webhook");
-        assertThat(strings(kustomization(webhook).get("resources"))).contains("../base", "mutatingwebhook.yaml", "certificates.yaml");
+        assertThat(strings(kustomization(Path.of("manifests", "webhook")).get("components"))).containsExactly("../components/webhook");
+        assertThat(strings(kustomization(Path.of("manifests", "mtls-webhook")).get("components"))).containsExactly("../components/webhook");
+        Path webhook = Path.of("manifests", "components", "webhook");
+        assertThat(strings(kustomization(webhook).get("resources"))).contains("mutatingwebhook.yaml", "certificates.yaml");
         V1MutatingWebhookConfiguration config = Yaml.loadAs(webhook.resolve("mutatingwebhook.yaml").toFile(), V1MutatingWebhookConfiguration.class);
         assertThat(config.getWebhooks()).singleElement().satisfies(w -> {
             assertThat(w.getFailurePolicy()).as("never blocks pod creation").isEqualTo("Ignore");
@@ -332,7 +334,8 @@ class ManifestsTest {
     @Test
     void kubectlKustomizeRendersBothWays() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed: kustomize rendering not checked");
-        for (Path dir : List.of(Path.of("manifests"), MTLS, Path.of("manifests", "webhook"), Path.of("manifests", "webhook-gate"))) {
+        for (Path dir : List.of(Path.of("manifests"), MTLS, Path.of("manifests", "webhook"), Path.of("manifests", "webhook-gate"),
+                Path.of("manifests", "mtls-webhook"))) {
             Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
