@@ -43,10 +43,6 @@ final class PodHints {
         this.patches = new AffinityPatch(json);
     }
 
-    OsfitProperties.AdmissionProperties properties() {
-        return properties;
-    }
-
     /** The pod as osfit's extender reads it (the same decoder, so both decide alike). */
     PodFacts facts(JsonNode pod) {
         ObjectNode args = json.createObjectNode();

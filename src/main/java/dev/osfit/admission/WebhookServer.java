@@ -71,11 +71,6 @@ class WebhookServer implements SmartLifecycle {
         }
     }
 
-    /** The bound port (the configured one, or the one chosen for port 0 in tests). */
-    synchronized int port() {
-        return server.port();
-    }
-
     @Override
     public synchronized void stop() {
         if (server != null) {
