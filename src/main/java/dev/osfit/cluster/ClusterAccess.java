@@ -10,6 +10,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Date;
@@ -53,9 +54,12 @@ public final class ClusterAccess {
 
     /**
      * An ApiClient for list and watch: the given kubeconfig, else client-java's standard search
-     * (KUBECONFIG, ~/.kube/config, in-cluster). No read timeout, since a watch idles between events.
+     * (KUBECONFIG, ~/.kube/config, in-cluster). Every call is bounded by {@link ApiTimeouts}: the
+     * answer must begin within {@code requestTimeout}, and a watch may idle only as long as it asked
+     * the server to keep it open. Over HTTP/2 a ping every 30 s finds a dead connection under an idle
+     * watch (as client-go's HTTP/2 health check does).
      */
-    public static ApiClient apiClient(String kubeconfigOverride, EventListener.Factory events) {
+    public static ApiClient apiClient(String kubeconfigOverride, Duration requestTimeout, EventListener.Factory events) {
         installLenientJson();
         try {
             ApiClient client;
@@ -71,6 +75,8 @@ public final class ClusterAccess {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .readTimeout(0, TimeUnit.MILLISECONDS)
                     .connectTimeout(10, TimeUnit.SECONDS)
+                    .pingInterval(30, TimeUnit.SECONDS)
+                    .addInterceptor(new ApiTimeouts(requestTimeout))
                     .eventListenerFactory(events)
                     .build());
             return client;

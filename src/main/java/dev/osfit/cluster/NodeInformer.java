@@ -27,8 +27,8 @@ import org.springframework.context.SmartLifecycle;
  * {@code publishInterval}, so a burst of events (the initial list, a relist) costs one snapshot. The
  * index is marked synced from the informer's own cache once the informer reports the first list
  * complete, since handlers are notified asynchronously and may lag behind it. List and watch
- * failures are retried by the informer (every second, relisting after 410 Gone); osfit keeps serving
- * the last snapshot meanwhile.
+ * failures are retried by the informer (every second, relisting after 410 Gone; a call the server
+ * does not answer is given up by {@link ApiTimeouts}); osfit keeps serving the last snapshot meanwhile.
  */
 final class NodeInformer implements SmartLifecycle {
 
@@ -37,22 +37,24 @@ final class NodeInformer implements SmartLifecycle {
     private final NodeIndex index;
     private final ApiClient client;
     private final Duration publishInterval;
+    private final Duration watchTimeout;
     private final AtomicLong failures = new AtomicLong();
     private SharedInformerFactory factory;
     private SharedIndexInformer<V1Node> informer;
     private ScheduledExecutorService publisher;
     private volatile boolean running;
 
-    NodeInformer(NodeIndex index, ApiClient client, Duration publishInterval) {
+    NodeInformer(NodeIndex index, ApiClient client, Duration publishInterval, Duration watchTimeout) {
         this.index = index;
         this.client = client;
         this.publishInterval = publishInterval;
+        this.watchTimeout = watchTimeout;
     }
 
     @Override
     public synchronized void start() {
         factory = new SharedInformerFactory(client);
-        informer = factory.sharedIndexInformerFor(new NodeListerWatcher(client), V1Node.class, 0, this::onListWatchFailure);
+        informer = factory.sharedIndexInformerFor(new NodeListerWatcher(client, watchTimeout), V1Node.class, 0, this::onListWatchFailure);
         informer.setTransform(new NodeStripper());
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override

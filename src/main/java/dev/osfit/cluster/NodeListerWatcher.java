@@ -15,6 +15,7 @@ import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.Call;
@@ -39,9 +40,11 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
 
     private final ApiClient client;
     private final CoreV1Api api;
+    private final Duration watchTimeout;
 
-    NodeListerWatcher(ApiClient client) {
+    NodeListerWatcher(ApiClient client, Duration watchTimeout) {
         this.client = client;
+        this.watchTimeout = watchTimeout;
         this.api = new CoreV1Api(client);
     }
 
@@ -71,7 +74,7 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
     public Watchable<V1Node> watch(CallGeneratorParams params) throws ApiException {
         Call call = api.listNode()
                 .resourceVersion(params.resourceVersion)
-                .timeoutSeconds(params.timeoutSeconds)
+                .timeoutSeconds(ApiTimeouts.watchSeconds(watchTimeout))
                 .watch(true)
                 .allowWatchBookmarks(true)
                 .buildCall(null);

@@ -100,12 +100,12 @@ public class NodeSourceConfiguration {
 
         @Bean
         ApiClient kubernetesApiClient(NodeIndex index, OsfitProperties properties) {
-            return ClusterAccess.apiClient(properties.nodes().kubeconfig(), WatchTracker.factory(index));
+            return ClusterAccess.apiClient(properties.nodes().kubeconfig(), properties.nodes().requestTimeout(), WatchTracker.factory(index));
         }
 
         @Bean
         NodeInformer nodeInformer(NodeIndex index, ApiClient client, OsfitProperties properties) {
-            return new NodeInformer(index, client, properties.nodes().publishInterval());
+            return new NodeInformer(index, client, properties.nodes().publishInterval(), properties.nodes().watchTimeout());
         }
 
         /**
@@ -115,7 +115,7 @@ public class NodeSourceConfiguration {
          */
         @Bean
         UnscheduledPods unscheduledPods(ApiClient client, ObjectProvider<RegistrySource> registry, OsfitProperties properties) {
-            UnscheduledPods pods = new UnscheduledPods(client);
+            UnscheduledPods pods = new UnscheduledPods(client, properties.nodes().watchTimeout());
             RegistrySource source = registry.getIfAvailable();
             if (source != null && properties.registry().prefetch()) {
                 new PodPrefetcher(pods, source);

@@ -11,8 +11,10 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +32,16 @@ public final class UnscheduledPods implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(UnscheduledPods.class);
 
     private final ApiClient client;
+    private final Duration watchTimeout;
     private final List<Consumer<V1Pod>> listeners = new ArrayList<>();
     private SharedInformerFactory factory;
     private SharedIndexInformer<V1Pod> informer;
+    private final AtomicLong failures = new AtomicLong();
     private volatile boolean running;
 
-    public UnscheduledPods(ApiClient client) {
+    public UnscheduledPods(ApiClient client, Duration watchTimeout) {
         this.client = client;
+        this.watchTimeout = watchTimeout;
     }
 
     /** Called with each pod added or updated, on the informer's thread: return quickly. Before {@link #start}. */
@@ -54,9 +59,10 @@ public final class UnscheduledPods implements SmartLifecycle {
         factory = new SharedInformerFactory(client);
         informer = factory.sharedIndexInformerFor(
                 params -> api.listPodForAllNamespaces().fieldSelector("spec.nodeName=").resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
+                        .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
+                        .watch(params.watch).buildCall(null),
                 V1Pod.class, V1PodList.class, 0,
-                (type, error) -> log.debug("listing/watching unscheduled pods failed: {}", String.valueOf(error)));
+                this::onListWatchFailure);
         informer.setTransform(UnscheduledPods::strip);
         List<Consumer<V1Pod>> all = List.copyOf(listeners);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -76,6 +82,15 @@ public final class UnscheduledPods implements SmartLifecycle {
         });
         factory.startAllRegisteredInformers();
         log.info("watching unscheduled pods ({} listeners)", all.size());
+    }
+
+    private void onListWatchFailure(Class<V1Pod> type, Throwable error) {
+        long n = failures.incrementAndGet();
+        // The informer retries every second: log the first failures and then one in sixty.
+        if (n <= 3 || n % 60 == 0) {
+            log.warn("listing/watching unscheduled pods failed ({} so far); image prefetch and gate release wait: {}",
+                    n, String.valueOf(error));
+        }
     }
 
     /** The cached pods (cut down as {@link #strip} says); empty before the first list. */

@@ -57,13 +57,26 @@ public record OsfitProperties(
      *                        ~/.kube/config, in-cluster service account)
      * @param publishInterval how often node changes are published as a new index snapshot; bounds how
      *                        long a relabelled node takes to show
+     * @param requestTimeout  how long the API server may take to begin answering a list, watch, get or
+     *                        patch (and stay silent while sending a list); then osfit gives up and retries
+     * @param watchTimeout    the shortest watch osfit asks the API server for (each watch asks for this
+     *                        times a random factor in [1, 2)); a watch stream silent for longer than
+     *                        its length plus request-timeout is dropped
      */
     public record NodesProperties(
             @NotNull @DefaultValue("auto") NodeSourceMode source,
             String kubeconfig,
-            @NotNull @DefaultValue("100ms") Duration publishInterval) {
+            @NotNull @DefaultValue("100ms") Duration publishInterval,
+            @NotNull @DefaultValue("30s") Duration requestTimeout,
+            @NotNull @DefaultValue("5m") Duration watchTimeout) {
 
         public NodesProperties {
+            if (requestTimeout != null && (requestTimeout.toMillis() < 100 || requestTimeout.toMinutes() > 10)) {
+                throw new IllegalArgumentException("osfit.nodes.request-timeout must be between 100ms and 10m, was " + requestTimeout);
+            }
+            if (watchTimeout != null && (watchTimeout.toSeconds() < 1 || watchTimeout.toMinutes() > 60)) {
+                throw new IllegalArgumentException("osfit.nodes.watch-timeout must be between 1s and 60m, was " + watchTimeout);
+            }
             if (publishInterval != null && (publishInterval.toMillis() < 10 || publishInterval.toSeconds() > 60)) {
                 throw new IllegalArgumentException("osfit.nodes.publish-interval must be between 10ms and 60s, was " + publishInterval);
             }

@@ -54,6 +54,11 @@ final class ApiServerStub implements AutoCloseable {
 
     /** A kubeconfig that points at this stub. */
     Path kubeconfig(Path dir) {
+        return kubeconfig(dir, url());
+    }
+
+    /** A kubeconfig that points at {@code server}. */
+    static Path kubeconfig(Path dir, String server) {
         String yaml = """
                 apiVersion: v1
                 kind: Config
@@ -71,7 +76,7 @@ final class ApiServerStub implements AutoCloseable {
                 - name: stub
                   user:
                     token: test-token
-                """.formatted(url());
+                """.formatted(server);
         try {
             Path file = dir.resolve("kubeconfig");
             Files.writeString(file, yaml);
@@ -122,6 +127,19 @@ final class ApiServerStub implements AutoCloseable {
      */
     static ResponseDefinitionBuilder idle() {
         return json(bookmark("999") + "\n").withChunkedDribbleDelay(4, 1000);
+    }
+
+    /** A connection accepted and never answered (for {@code millis}, longer than any test waits). */
+    static ResponseDefinitionBuilder silent(int millis) {
+        return json("{}").withFixedDelay(millis);
+    }
+
+    /** The timeoutSeconds of each watch received so far. */
+    List<Integer> watchTimeouts() {
+        return server.getAllServeEvents().stream()
+                .filter(e -> "true".equals(e.getRequest().queryParameter("watch").firstValue()))
+                .map(e -> Integer.parseInt(e.getRequest().queryParameter("timeoutSeconds").firstValue()))
+                .collect(Collectors.toList());
     }
 
     static ResponseDefinitionBuilder status(int code) {

@@ -100,8 +100,8 @@ class GateControllerTest {
                 List.of("kube-system"));
         PodCompiler compiler = new PodCompiler(List.of(registry.source(), new WindowsTagTable()), UnknownImagePolicy.ALLOW);
         Path dir = Files.createTempDirectory("osfit-gate-test");
-        var client = ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(new NodeIndex()));
-        pods = new UnscheduledPods(client);
+        var client = ClusterAccess.apiClient(api.kubeconfig(dir).toString(), java.time.Duration.ofSeconds(30), WatchTracker.factory(new NodeIndex()));
+        pods = new UnscheduledPods(client, java.time.Duration.ofMinutes(5));
         // The prefetch shares the watch, as in osfit.
         new PodPrefetcher(pods, registry.source());
         controller = new GateController(pods, client, new ExtenderDecoder(), compiler, new OsfitProperties.ScoringProperties(10, 9, 100, 1, 3, 6, 5, 5).toScoring(),

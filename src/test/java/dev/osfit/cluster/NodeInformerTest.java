@@ -8,6 +8,7 @@ import static dev.osfit.cluster.ApiServerStub.idle;
 import static dev.osfit.cluster.ApiServerStub.linux;
 import static dev.osfit.cluster.ApiServerStub.list;
 import static dev.osfit.cluster.ApiServerStub.reset;
+import static dev.osfit.cluster.ApiServerStub.silent;
 import static dev.osfit.cluster.ApiServerStub.status;
 import static dev.osfit.cluster.ApiServerStub.windows;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,15 @@ import static org.awaitility.Awaitility.await;
 import dev.osfit.node.NodeIndex;
 import dev.osfit.node.NodePlatform;
 import dev.osfit.platform.OsVersion;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeInformerTest {
 
     static final Duration WAIT = Duration.ofSeconds(15);
+
+    /** Short API timeouts, so that giving up on a silent server shows within a test's wait. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration WATCH_TIMEOUT = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
@@ -49,9 +62,14 @@ class NodeInformerTest {
     }
 
     void start() {
+        start(api.kubeconfig(dir));
+    }
+
+    void start(Path kubeconfig) {
         index = new NodeIndex();
-        informer = new NodeInformer(index, ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(index)),
-                Duration.ofMillis(20));
+        informer = new NodeInformer(index,
+                ClusterAccess.apiClient(kubeconfig.toString(), REQUEST_TIMEOUT, WatchTracker.factory(index)),
+                Duration.ofMillis(20), WATCH_TIMEOUT);
         informer.start();
     }
 
@@ -145,9 +163,84 @@ class NodeInformerTest {
         api.watches(events(event("ADDED", windows("e", "10.0.17763", 5, "31"))), idle());
         assertThat(api.server.port()).isEqualTo(port);
 
-        // Usually back within 2 s; generous under a loaded machine (seen once: over 15 s in a full run).
-        await().atMost(Duration.ofSeconds(45)).until(() -> platform("e") != null);
+        // A watch sent while the stub was stopping can be accepted and never answered (seen about once in
+        // 50 runs on a loaded machine): the request timeout gives up on it and the informer relists.
+        await().atMost(WAIT).until(() -> platform("e") != null);
         await().atMost(WAIT).until(() -> index.isConnected() || index.ageMillis() < 1000);
+    }
+
+    @Test
+    void aWatchTheServerNeverAnswersIsGivenUpAfterTheRequestTimeout() {
+        api.lists(list("10", linux("a", "amd64", "1")));
+        api.watches(silent(60_000), events(event("ADDED", windows("e", "10.0.17763", 5, "11"))), idle());
+        start();
+
+        // Without a bound the informer would wait the full minute on the first watch.
+        await().atMost(WAIT).until(() -> platform("e") != null);
+        assertThat(informer.failures()).as("the abandoned watch counts as a failure").isGreaterThanOrEqualTo(1);
+        assertThat(platform("a")).isSameAs(LINUX_AMD64);
+    }
+
+    @Test
+    void aListTheServerNeverAnswersIsGivenUpAfterTheRequestTimeout() {
+        api.lists(silent(60_000), list("10", linux("a", "amd64", "1")));
+        api.watches(idle());
+        start();
+
+        await().atMost(WAIT).until(index::synced);
+        assertThat(platform("a")).isSameAs(LINUX_AMD64);
+        assertThat(informer.failures()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aWatchStreamThatGoesSilentIsDroppedOnceItOutlivesTheLengthItAskedFor() throws Exception {
+        // WireMock holds back the headers of a dribbled answer, so a JDK server plays this API server:
+        // the first watch sends its headers and a bookmark at once, then nothing for 40 s (longer than
+        // the 2 to 3 s it asked for plus the request timeout); the next watch brings node e.
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        AtomicInteger watches = new AtomicInteger();
+        CountDownLatch stop = new CountDownLatch(1);
+        server.createContext(ApiServerStub.PATH, exchange -> {
+            boolean watch = exchange.getRequestURI().getQuery().contains("watch=true");
+            String body = !watch ? "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"10\"},\"items\":["
+                    + linux("a", "amd64", "1") + "]}"
+                    : watches.incrementAndGet() == 1 ? bookmark("10") + "\n"
+                    : event("ADDED", windows("e", "10.0.17763", 5, "11")) + "\n";
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (watch && watches.get() == 1) {
+                    stop.await(40, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+        try {
+            long started = System.nanoTime();
+            start(ApiServerStub.kubeconfig(dir, "http://127.0.0.1:" + server.getAddress().getPort()));
+
+            await().atMost(WAIT).until(() -> platform("e") != null);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+            assertThat(informer.failures()).as("a read timeout on the stream, not the request timeout").isZero();
+        } finally {
+            stop.countDown();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void eachWatchAsksTheServerToEndItAfterTheConfiguredLengthAtMostDoubled() {
+        api.lists(list("10", linux("a", "amd64", "1")));
+        api.watches(idle());
+        start();
+
+        await().atMost(WAIT).until(() -> api.watchTimeouts().size() >= 3);
+        assertThat(api.watchTimeouts()).allSatisfy(t -> assertThat(t).isBetween(2, 3));
     }
 
     @Test

@@ -52,7 +52,8 @@ class PodPrefetcherTest {
         api.server.stubFor(get(urlPathEqualTo("/api/v1/pods")).withQueryParam("watch", equalTo("true"))
                 .willReturn(ApiServerStub.events(ApiServerStub.event("ADDED", pod("added", added))).withFixedDelay(200)));
         RegistrySource source = registry.source();
-        pods = new UnscheduledPods(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), WatchTracker.factory(new NodeIndex())));
+        pods = new UnscheduledPods(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), java.time.Duration.ofSeconds(30),
+                WatchTracker.factory(new NodeIndex())), java.time.Duration.ofMinutes(5));
         new PodPrefetcher(pods, source);
         pods.start();
 

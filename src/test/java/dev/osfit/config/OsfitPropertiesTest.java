@@ -23,6 +23,8 @@ class OsfitPropertiesTest {
             assertThat(p.unknownImagePolicy()).hasToString("ALLOW");
             assertThat(context.getBean(Scoring.class)).isEqualTo(Scoring.DEFAULTS);
             assertThat(context).hasSingleBean(PodCompiler.class);
+            assertThat(p.nodes().requestTimeout()).hasSeconds(30);
+            assertThat(p.nodes().watchTimeout()).hasMinutes(5);
         });
     }
 
@@ -55,6 +57,18 @@ class OsfitPropertiesTest {
         runner.withPropertyValues("osfit.max-request-size=2GB").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("osfit.max-request-size must be between");
+        });
+    }
+
+    @Test
+    void apiServerTimeoutsOutsideTheirRangeStopStartup() {
+        runner.withPropertyValues("osfit.nodes.request-timeout=0s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("osfit.nodes.request-timeout must be between");
+        });
+        runner.withPropertyValues("osfit.nodes.watch-timeout=2h").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("osfit.nodes.watch-timeout must be between");
         });
     }
 }
