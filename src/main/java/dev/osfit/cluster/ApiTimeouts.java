@@ -3,9 +3,8 @@ package dev.osfit.cluster;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
@@ -32,11 +31,16 @@ import okhttp3.Response;
  */
 final class ApiTimeouts implements Interceptor {
 
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final ScheduledThreadPoolExecutor DEADLINES = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "osfit-api-deadlines");
         t.setDaemon(true);
         return t;
     });
+
+    static {
+        // Nearly every deadline is cancelled when its answer begins: drop those at once.
+        DEADLINES.setRemoveOnCancelPolicy(true);
+    }
 
     private final Duration requestTimeout;
 
