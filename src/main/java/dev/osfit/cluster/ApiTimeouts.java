@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -58,6 +59,10 @@ final class ApiTimeouts implements Interceptor {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
+    private static boolean isConnectTimeout(IOException e) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect");
+    }
+
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
@@ -67,12 +72,17 @@ final class ApiTimeouts implements Interceptor {
             // A watch without a server-side end has no safe bound on its silence.
             readTimeoutMillis = asked == null ? 0 : TimeUnit.SECONDS.toMillis(Long.parseLong(asked)) + requestTimeout.toMillis();
         }
-        ScheduledFuture<?> deadline = DEADLINES.schedule(chain.call()::cancel, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            expired.set(true);
+            chain.call().cancel();
+        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             // proceed returns once the response headers are in; the body is read later under the read timeout.
             return chain.withReadTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis), TimeUnit.MILLISECONDS).proceed(request);
         } catch (IOException e) {
-            if (deadline.isDone() && !deadline.isCancelled()) {
+            // The deadline and, for a list or get, the read timeout end the same wait: say so either way.
+            if (expired.get() || (e instanceof SocketTimeoutException && !isConnectTimeout(e))) {
                 SocketTimeoutException timeout = new SocketTimeoutException(
                         "the API server did not answer within " + readable(requestTimeout) + " (osfit.nodes.request-timeout)");
                 timeout.initCause(e);
