@@ -142,6 +142,13 @@ public class NodeSourceConfiguration {
                         .description("failed node list or watch calls").register(registry);
             };
         }
+
+        @Bean
+        MeterBinder unscheduledPodsMetrics(UnscheduledPods pods) {
+            return registry -> FunctionCounter.builder("osfit.pods.listwatch.failures", pods, UnscheduledPods::failures)
+                    .description("failed list or watch calls for unscheduled pods (image prefetch, scheduling gate)")
+                    .register(registry);
+        }
     }
 
 }

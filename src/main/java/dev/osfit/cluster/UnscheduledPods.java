@@ -93,6 +93,11 @@ public final class UnscheduledPods implements SmartLifecycle {
         }
     }
 
+    /** List and watch failures since start. */
+    public long failures() {
+        return failures.get();
+    }
+
     /** The cached pods (cut down as {@link #strip} says); empty before the first list. */
     public List<V1Pod> cached() {
         SharedIndexInformer<V1Pod> i = informer;

@@ -106,7 +106,7 @@ class ClusterModeTest {
         assertThat(client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody())
                 .contains("osfit_nodes_indexed 3.0", "osfit_nodes_synced 1.0", "osfit_nodes_snapshot_age_seconds ",
-                        "osfit_nodes_listwatch_failures_total ");
+                        "osfit_nodes_listwatch_failures_total ", "osfit_pods_listwatch_failures_total ");
     }
 
     private JsonNode filter(List<String> names) {

@@ -62,4 +62,27 @@ class PodPrefetcherTest {
             registry.verifyRequested("/v2/team/added/manifests/2");
         });
     }
+
+    @Test
+    void aPodListTheApiServerRefusesIsCountedAndRetried() {
+        String listed = registry.host() + "/team/listed:1";
+        registry.serveIndex("/v2/team/listed/manifests/1");
+        // RBAC without list on pods: 403 first, then the list.
+        api.server.stubFor(get(urlPathEqualTo("/api/v1/pods")).withQueryParam("watch", equalTo("false"))
+                .inScenario("rbac").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("granted").willReturn(ApiServerStub.status(403)));
+        api.server.stubFor(get(urlPathEqualTo("/api/v1/pods")).withQueryParam("watch", equalTo("false"))
+                .inScenario("rbac").whenScenarioStateIs("granted")
+                .willReturn(ApiServerStub.json("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"5\"},\"items\":["
+                        + pod("listed", listed) + "]}")));
+        api.server.stubFor(get(urlPathEqualTo("/api/v1/pods")).withQueryParam("watch", equalTo("true")).willReturn(ApiServerStub.idle()));
+        RegistrySource source = registry.source();
+        pods = new UnscheduledPods(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), Duration.ofSeconds(30),
+                WatchTracker.factory(new NodeIndex())), Duration.ofMinutes(5));
+        new PodPrefetcher(pods, source);
+        pods.start();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> registry.verifyRequested("/v2/team/listed/manifests/1"));
+        org.assertj.core.api.Assertions.assertThat(pods.failures()).isEqualTo(1);
+    }
 }
