@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,7 +37,7 @@ final class NodeInformer implements SmartLifecycle {
     private final ApiClient client;
     private final Duration publishInterval;
     private final Duration watchTimeout;
-    private final AtomicLong failures = new AtomicLong();
+    private final ListWatchFailures failures = new ListWatchFailures();
     private SharedInformerFactory factory;
     private SharedIndexInformer<V1Node> informer;
     private ScheduledExecutorService publisher;
@@ -104,17 +103,15 @@ final class NodeInformer implements SmartLifecycle {
     }
 
     private void onListWatchFailure(Class<V1Node> type, Throwable error) {
-        long n = failures.incrementAndGet();
-        // The informer retries every second: log the first failures and then one in sixty.
-        if (n <= 3 || n % 60 == 0) {
+        if (failures.countAndLog()) {
             log.warn("listing/watching nodes failed ({} so far), serving the last snapshot (age {} ms): {}",
-                    n, index.ageMillis(), String.valueOf(error));
+                    failures.count(), index.ageMillis(), String.valueOf(error));
         }
     }
 
     /** List and watch failures since start. */
     long failures() {
-        return failures.get();
+        return failures.count();
     }
 
     @Override

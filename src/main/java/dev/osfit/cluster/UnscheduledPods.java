@@ -14,7 +14,6 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ public final class UnscheduledPods implements SmartLifecycle {
     private final List<Consumer<V1Pod>> listeners = new ArrayList<>();
     private SharedInformerFactory factory;
     private SharedIndexInformer<V1Pod> informer;
-    private final AtomicLong failures = new AtomicLong();
+    private final ListWatchFailures failures = new ListWatchFailures();
     private volatile boolean running;
 
     public UnscheduledPods(ApiClient client, Duration watchTimeout) {
@@ -85,17 +84,15 @@ public final class UnscheduledPods implements SmartLifecycle {
     }
 
     private void onListWatchFailure(Class<V1Pod> type, Throwable error) {
-        long n = failures.incrementAndGet();
-        // The informer retries every second: log the first failures and then one in sixty.
-        if (n <= 3 || n % 60 == 0) {
+        if (failures.countAndLog()) {
             log.warn("listing/watching unscheduled pods failed ({} so far); image prefetch and gate release wait: {}",
-                    n, String.valueOf(error));
+                    failures.count(), String.valueOf(error));
         }
     }
 
     /** List and watch failures since start. */
     public long failures() {
-        return failures.get();
+        return failures.count();
     }
 
     /** The cached pods (cut down as {@link #strip} says); empty before the first list. */
