@@ -93,10 +93,17 @@ final class ManifestParser {
         if (os == null || arch == null || os.equals("unknown") || arch.equals("unknown")) {
             return null;
         }
+        String versionText = text(p, "os.version");
+        OsVersion version = OsVersion.parse(versionText);
+        os = os.toLowerCase(Locale.ROOT);
+        if (versionText != null && version == null && os.equals("windows")) {
+            // containerd matches a missing os.version to every build, but reads one it cannot parse as
+            // 0.0.0, which no Windows host runs: such an entry is not a platform.
+            return null;
+        }
         List<String> features = new ArrayList<>();
         p.path("os.features").values().forEach(f -> features.add(f.asString()));
-        return new Platform(os.toLowerCase(Locale.ROOT), arch.toLowerCase(Locale.ROOT), text(p, "variant"),
-                OsVersion.parse(text(p, "os.version")), features);
+        return new Platform(os, arch.toLowerCase(Locale.ROOT), text(p, "variant"), version, features);
     }
 
     private static String text(JsonNode n, String field) {

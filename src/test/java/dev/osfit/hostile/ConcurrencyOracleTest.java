@@ -54,7 +54,8 @@ class ConcurrencyOracleTest {
 
     static final List<Pod> PODS = List.of(
             new Pod("{\"spec\":{\"containers\":[{\"image\":\"mcr.microsoft.com/windows/servercore:ltsc2019\"}]}}", Set.of(PLATFORMS[2])),
-            new Pod("{\"spec\":{\"containers\":[{\"image\":\"mcr.microsoft.com/windows/nanoserver:ltsc2022\"}]}}", Set.of(PLATFORMS[3])),
+            new Pod("{\"spec\":{\"containers\":[{\"image\":\"mcr.microsoft.com/windows/nanoserver:ltsc2022\"}]}}",
+                    Set.of(PLATFORMS[3], PLATFORMS[4])), // a 26100 host runs the previous LTSC's images
             new Pod("{\"metadata\":{\"annotations\":{\"osfit.dev/image-platforms\":\"app:1 linux/amd64 linux/arm64\"}},"
                     + "\"spec\":{\"containers\":[{\"image\":\"app:1\"}]}}", Set.of(PLATFORMS[0], PLATFORMS[1])),
             new Pod("{\"metadata\":{\"annotations\":{\"osfit.dev/image-platforms\":\"arm:2 linux/arm64\"}},"
@@ -66,7 +67,7 @@ class ConcurrencyOracleTest {
             registry.serveIndex("/v2/team/app/manifests/1");
             // The registry's index for this image: windows 17763 and 20348 (amd64) and linux arm64/v8.
             Pod fromRegistry = new Pod("{\"spec\":{\"containers\":[{\"image\":\"" + registry.host() + "/team/app:1\"}]}}",
-                    Set.of(PLATFORMS[1], PLATFORMS[2], PLATFORMS[3]));
+                    Set.of(PLATFORMS[1], PLATFORMS[2], PLATFORMS[3], PLATFORMS[4]));
             RegistrySource source = registry.source(Duration.ofSeconds(2));
             source.platforms(((ImageRef.Valid) ImageRef.parse(registry.host() + "/team/app:1")).ref()).toCompletableFuture().get(5, TimeUnit.SECONDS);
             run(new PodCompiler(List.of(source, new WindowsTagTable()), UnknownImagePolicy.ALLOW),

@@ -35,6 +35,7 @@ class MatcherTest {
     static final NodePlatform WIN_20348 = windows("10.0.20348.2966");
     static final NodePlatform WIN_22621 = windows("10.0.22621.4602");
     static final NodePlatform WIN_26100 = windows("10.0.26100.2605");
+    static final NodePlatform WIN_26200 = windows("10.0.26200.7000");
     static final NodePlatform WIN_NO_BUILD = NodePlatform.of("windows", "amd64", null);
 
     static final Scoring S = Scoring.DEFAULTS;
@@ -52,8 +53,17 @@ class MatcherTest {
                 c("an ltsc2019 image is kept off a 26100 node", pod(LTSC2019), WIN_26100, UNRESOLVABLE,
                         String.format(Reasons.BUILD_MISMATCH, "10.0.26100", LTSC2019, "10.0.17763"), 0),
                 c("an ltsc2022 image runs on a 22621 node as an older build", pod(LTSC2022), WIN_22621, PASS, null, S.olderBuild()),
-                c("an ltsc2022 image is kept off a 26100 node", pod(LTSC2022), WIN_26100, UNRESOLVABLE,
-                        String.format(Reasons.BUILD_MISMATCH, "10.0.26100", LTSC2022, "10.0.20348"), 0),
+                c("an ltsc2022 image runs on a 26100 node as an older build", pod(LTSC2022), WIN_26100, PASS, null, S.olderBuild()),
+                c("an ltsc2022 image is kept off a node above 26100", pod(LTSC2022), WIN_26200, UNRESOLVABLE,
+                        String.format(Reasons.BUILD_MISMATCH, "10.0.26200", LTSC2022, "10.0.20348"), 0),
+                c("an ltsc2025 image runs on a node above 26100 as an older build", pod(LTSC2025), WIN_26200, PASS, null,
+                        S.olderBuild()),
+                c("an ltsc2025 image is kept off a 20348 node", pod(LTSC2025), WIN_20348, UNRESOLVABLE,
+                        String.format(Reasons.BUILD_MISMATCH, "10.0.20348", LTSC2025, "10.0.26100"), 0),
+                c("an index entry without os.version runs on any Windows build, as containerd matches it",
+                        annotated(APP + " windows/amd64", APP), WIN_17763, PASS, null, S.osOnly()),
+                c("an index entry without os.version runs on a node above 26100 too",
+                        annotated(APP + " windows/amd64", APP), WIN_26200, PASS, null, S.osOnly()),
                 c("an ltsc2025 image runs on a 26100 node", pod(LTSC2025), WIN_26100, PASS, null, S.sameBuild()),
                 c("an image of the node's exact revision scores best", pod(NANO_1809_REV), WIN_17763, PASS, null, S.exactMatch()),
                 c("an image 250 revisions behind the node loses three steps", pod(NANO_1809_OLDER_REV), WIN_17763, PASS, null,

@@ -178,7 +178,8 @@ class DistributionRegistryTest {
 
     @Test
     void aSingleManifestFromARealRegistryIsReadThroughItsConfig() throws IOException {
-        assertThat(passed(filter(host + "/osfit/single:2022"))).containsExactly("win2022-1", "win2022-2");
+        // A Windows Server 2025 node runs the previous LTSC's (2022) images.
+        assertThat(passed(filter(host + "/osfit/single:2022"))).containsExactly("win2022-1", "win2022-2", "win2025-1");
     }
 
     private static java.util.List<String> passed(JsonNode out) {

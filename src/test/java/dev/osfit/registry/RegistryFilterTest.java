@@ -70,7 +70,7 @@ class RegistryFilterTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode later = filter(body);
             assertThat(later.get("Nodes").get("items").values()).extracting(n -> n.get("metadata").get("name").asString())
-                    .containsExactly("win2022-1", "win2022-2");
+                    .containsExactly("win2022-1", "win2022-2", "win2025-1");
             assertThat(later.get("FailedAndUnresolvableNodes").get("win2019-1").asString())
                     .isEqualTo(String.format(Reasons.BUILD_MISMATCH, "10.0.17763", image, "10.0.20348"));
         });
