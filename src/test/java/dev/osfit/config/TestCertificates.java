@@ -29,24 +29,24 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Certificates made on the spot for TLS tests: a CA, and leaves it signs for servers and clients. */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
     /** A key pair with its certificate, and the CA certificate that signed it (itself for a CA). */
-    record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
+    public record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
 
         /** A leaf certificate this CA signs, good for localhost and 127.0.0.1 (a server or a client). */
-        Issued sign(String cn) {
+        public Issued sign(String cn) {
             return issue(this, cn);
         }
 
-        String certificatePem() {
+        public String certificatePem() {
             return pem(certificate);
         }
 
         /** PKCS#8 ("BEGIN PRIVATE KEY"), what cert-manager writes by default and every PEM reader takes. */
-        String keyPem() {
+        public String keyPem() {
             try {
                 return pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate());
             } catch (Exception e) {
@@ -54,8 +54,13 @@ final class TestCertificates {
             }
         }
 
+        /** The public key as PEM ("BEGIN PUBLIC KEY"), as kube-apiserver reads service account keys. */
+        public String publicKeyPem() {
+            return pem(keys.getPublic());
+        }
+
         /** A client context that presents this certificate (null: none) and trusts {@code trusted}. */
-        static SSLContext clientContext(Issued presented, X509Certificate trusted) {
+        public static SSLContext clientContext(Issued presented, X509Certificate trusted) {
             try {
                 KeyStore trust = KeyStore.getInstance("PKCS12");
                 trust.load(null, null);
@@ -82,7 +87,7 @@ final class TestCertificates {
     private TestCertificates() {
     }
 
-    static Issued ca(String cn) {
+    public static Issued ca(String cn) {
         KeyPair keys = keys();
         X509Certificate cert = sign(new X500Name("CN=" + cn), keys, new X500Name("CN=" + cn), keys, true, null);
         return new Issued(keys, cert, cert);
