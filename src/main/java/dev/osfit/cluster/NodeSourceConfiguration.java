@@ -100,6 +100,7 @@ public class NodeSourceConfiguration {
 
         @Bean
         ApiClient kubernetesApiClient(NodeIndex index, OsfitProperties properties) {
+            QuietInformerStop.install();
             return ClusterAccess.apiClient(properties.nodes().kubeconfig(), properties.nodes().requestTimeout(), WatchTracker.factory(index));
         }
 
