@@ -82,10 +82,12 @@ class AdmissionHandler {
                         return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
                     }
                     return decide(req).map(d -> {
-                        Counter.builder("osfit.admission.decisions").tag("outcome", d.outcome()).register(meters).increment();
+                        boolean deny = "blocked".equals(d.outcome()) && properties.denyConflicts();
+                        String outcome = deny ? "denied" : d.outcome();
+                        Counter.builder("osfit.admission.decisions").tag("outcome", outcome).register(meters).increment();
                         log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
-                                req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), d.outcome(), d.reason());
-                        return answer(uid, d.patch());
+                                req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
+                        return answer(uid, d, deny);
                     });
                 })
                 .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
@@ -129,14 +131,25 @@ class AdmissionHandler {
                         : hints.unchanged(pod, String.format(NOT_RESOLVED, budget), false)));
     }
 
-    private byte[] answer(String uid, ArrayNode patch) {
+    private byte[] answer(String uid, PodHints.Decision decision, boolean deny) {
         ObjectNode review = json.createObjectNode();
         review.put("apiVersion", "admission.k8s.io/v1");
         review.put("kind", "AdmissionReview");
         ObjectNode response = review.putObject("response");
         response.put("uid", uid);
-        // Never a rejection: at worst the pod goes on without hints and the extender checks it.
+        if (deny) {
+            // Only with osfit.admission.deny-conflicts: a pod no node can ever run.
+            response.put("allowed", false);
+            response.putObject("status").put("code", 403).put("reason", "Forbidden")
+                    .put("message", PodHints.warning("no node can run this pod: " + decision.reason()));
+            return json.writeValueAsBytes(review);
+        }
+        // Otherwise never a rejection: at worst the pod goes on without hints and the extender checks it.
         response.put("allowed", true);
+        if (decision.warning() != null) {
+            response.putArray("warnings").add(decision.warning());
+        }
+        ArrayNode patch = decision.patch();
         if (patch != null && !patch.isEmpty()) {
             response.put("patchType", "JSONPatch");
             response.put("patch", Base64.getEncoder().encodeToString(json.writeValueAsBytes(patch)));

@@ -103,9 +103,11 @@ final class AffinityPatch {
         for (HintPlanner.Requirement r : t.requirements()) {
             ObjectNode e = expressions.addObject();
             e.put("key", r.key());
-            e.put("operator", "In");
-            ArrayNode values = e.putArray("values");
-            r.values().forEach(values::add);
+            e.put("operator", r.operator());
+            if (!r.values().isEmpty()) {
+                ArrayNode values = e.putArray("values");
+                r.values().forEach(values::add);
+            }
         }
         return term;
     }

@@ -162,7 +162,8 @@ public final class GateController implements SmartLifecycle {
         } else {
             decision = hints.decide(podJson, requirements, nodes.current(), true);
         }
-        if (!"hinted".equals(decision.outcome()) && !pastDeadline && stillLooking) {
+        boolean certain = "hinted".equals(decision.outcome()) || "blocked".equals(decision.outcome());
+        if (!certain && !pastDeadline && stillLooking) {
             // Not certain yet, and the registry's answer is still on its way (the request budget gave up
             // waiting, the lookup did not): the sweep asks again, from the cache, until the deadline.
             return;
@@ -183,19 +184,21 @@ public final class GateController implements SmartLifecycle {
             log.warn("could not lift the gate from {}/{}: HTTP {}", namespace, name, e.getCode());
             return;
         }
-        if (!"hinted".equals(decision.outcome())) {
-            event(pod, "osfit released the pod without placement hints" + (pastDeadline ? " after " + maxWait
+        if ("blocked".equals(decision.outcome())) {
+            event(pod, "OsfitNoNode", "no node can run this pod: " + decision.reason());
+        } else if (!"hinted".equals(decision.outcome())) {
+            event(pod, "OsfitGateTimeout", "osfit released the pod without placement hints" + (pastDeadline ? " after " + maxWait
                     + " (osfit.admission.gate.max-wait)" : "") + ": " + decision.reason());
         }
     }
 
-    private void event(V1Pod pod, String message) {
+    private void event(V1Pod pod, String reason, String message) {
         V1ObjectMeta m = pod.getMetadata();
         CoreV1Event event = new CoreV1Event()
                 .metadata(new V1ObjectMeta().generateName(m.getName() + ".osfit-").namespace(m.getNamespace()))
                 .involvedObject(new V1ObjectReference().kind("Pod").apiVersion("v1").name(m.getName()).namespace(m.getNamespace())
                         .uid(m.getUid()))
-                .reason("OsfitGateTimeout").message(message).type("Warning")
+                .reason(reason).message(message).type("Warning")
                 .source(new V1EventSource().component("osfit"))
                 .firstTimestamp(OffsetDateTime.now()).lastTimestamp(OffsetDateTime.now()).count(1);
         try {

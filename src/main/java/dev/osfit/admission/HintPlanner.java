@@ -16,7 +16,8 @@ import java.util.TreeSet;
  *
  * <p>Hints are written only when osfit is certain: every image's platforms come from a trusted source
  * (the registry's index or the pod's own annotation), nothing pod-wide rules the pod out, and at
- * least one indexed platform can run it. Anything less and the pod is left to the extender.
+ * least one indexed platform can run it. Anything less and the pod is left to the extender. A pod that
+ * no node can ever run, certainly, is blocked rather than left to land where it cannot start.
  *
  * <p>Terms name nodes by the labels kubelets set ({@value #OS}, {@value #ARCH}, {@value #WINDOWS_BUILD});
  * the index also reads the beta labels and nodeInfo, so a node known only from those is left out of a
@@ -34,16 +35,37 @@ public final class HintPlanner {
     static final String NO_NODE = "no indexed node can run the pod";
     static final String UNLABELLED_ONLY = "the nodes that can run the pod lack os, arch or windows-build labels";
 
-    /** One requirement of a node selector term: key In values. */
-    public record Requirement(String key, List<String> values) {
+    /** One requirement of a node selector term: key, operator (In, Exists, DoesNotExist), values. */
+    public record Requirement(String key, String operator, List<String> values) {
+
+        static Requirement in(String key, List<String> values) {
+            return new Requirement(key, "In", values);
+        }
     }
 
     /** A node selector term: all of its requirements. */
     public record Term(List<Requirement> requirements) {
     }
 
+    /** The label of the term no node can satisfy. */
+    public static final String NO_NODE_KEY = "osfit.dev/no-node-can-run-this-pod";
+
+    /**
+     * A term no node satisfies: the same label both required to exist and to be absent. Merged into a
+     * pod's own terms, it keeps the pod Pending whatever the nodes' labels.
+     */
+    static final Term NO_NODE_TERM = new Term(List.of(new Requirement(NO_NODE_KEY, "Exists", List.of()),
+            new Requirement(NO_NODE_KEY, "DoesNotExist", List.of())));
+
     /** What to do with the pod. */
-    public sealed interface Plan permits Hint, Unchanged {
+    public sealed interface Plan permits Hint, Unchanged, Block {
+    }
+
+    /**
+     * No node can ever run the pod (its images need conflicting platforms, or its platform annotation is
+     * invalid), and osfit is certain of it: keep it Pending with {@link #NO_NODE_TERM}, saying why.
+     */
+    public record Block(String reason) implements Plan {
     }
 
     /**
@@ -62,7 +84,7 @@ public final class HintPlanner {
     public static Plan plan(Matcher matcher, Map<NodePlatform, Integer> indexed, Set<String> certainSources) {
         PodRequirements r = matcher.requirements();
         if (r.unresolvableReason() != null) {
-            return new Unchanged(r.unresolvableReason());
+            return certain(r, certainSources) ? new Block(r.unresolvableReason()) : new Unchanged(r.unresolvableReason());
         }
         if (r.failReason() != null) {
             return new Unchanged(r.failReason());
@@ -104,16 +126,27 @@ public final class HintPlanner {
             if (!"windows".equals(os)) {
                 // No build to tell apart: one term for all the architectures that fit.
                 List<String> archList = List.copyOf(arches.keySet());
-                terms.add(new Term(List.of(new Requirement(OS, List.of(os)), new Requirement(ARCH, archList))));
+                terms.add(new Term(List.of(Requirement.in(OS, List.of(os)), Requirement.in(ARCH, archList))));
                 summary.add(os + "/" + String.join("|", archList));
                 return;
             }
             arches.forEach((arch, builds) -> {
-                terms.add(new Term(List.of(new Requirement(OS, List.of(os)), new Requirement(ARCH, List.of(arch)),
-                        new Requirement(WINDOWS_BUILD, List.copyOf(builds)))));
+                terms.add(new Term(List.of(Requirement.in(OS, List.of(os)), Requirement.in(ARCH, List.of(arch)),
+                        Requirement.in(WINDOWS_BUILD, List.copyOf(builds)))));
                 summary.add(os + "/" + arch + " " + String.join("|", builds));
             });
         });
         return new Hint(List.copyOf(terms), String.join(", ", summary), unlabelled);
+    }
+
+    /**
+     * Whether a pod-wide verdict rests only on trusted sources: every known image's source (a conflict),
+     * or the pod's own annotation when it is invalid and nothing else is known.
+     */
+    private static boolean certain(PodRequirements r, Set<String> certainSources) {
+        if (r.known().isEmpty()) {
+            return certainSources.contains("annotation");
+        }
+        return r.known().stream().allMatch(need -> certainSources.contains(need.source()));
     }
 }

@@ -8,6 +8,7 @@ import dev.osfit.match.PodRequirements;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.wire.ExtenderDecoder;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
@@ -21,8 +22,18 @@ final class PodHints {
     static final String GATE = "osfit.dev/resolving";
     static final String TOO_MANY_TERMS = "the pod would need %d node selector terms (osfit.admission.max-terms is %d)";
 
-    /** A patch to apply (null: none), a word for the metrics and logs, and why. */
-    record Decision(ArrayNode patch, String outcome, String reason) {
+    /** The longest admission warning osfit sends: the API server may truncate longer ones (256 characters). */
+    static final int MAX_WARNING = 250;
+
+    /**
+     * A patch to apply (null: none), a word for the metrics and logs, why, and a warning for the pod's
+     * author (null: none), which {@code kubectl} prints.
+     */
+    record Decision(ArrayNode patch, String outcome, String reason, String warning) {
+
+        Decision(ArrayNode patch, String outcome, String reason) {
+            this(patch, outcome, reason, null);
+        }
     }
 
     private final ExtenderDecoder decoder;
@@ -67,8 +78,18 @@ final class PodHints {
      */
     Decision decide(JsonNode pod, PodRequirements requirements, NodeCatalog catalog, boolean gated) {
         HintPlanner.Plan plan = HintPlanner.plan(new Matcher(requirements, scoring), catalog.platforms(), certain);
+        if (plan instanceof HintPlanner.Block block) {
+            // Admitted, but held Pending with the reason shown, rather than placed where it cannot start.
+            ArrayNode ops = gated ? ungate(pod) : json.createArrayNode();
+            ops.addAll(patches.hint(pod, new HintPlanner.Hint(List.of(HintPlanner.NO_NODE_TERM), "none", 0), "blocked: " + block.reason()));
+            return new Decision(ops, "blocked", block.reason(), warning("no node can run this pod: " + block.reason()));
+        }
         if (plan instanceof HintPlanner.Unchanged u) {
-            return unchanged(pod, u.reason(), gated);
+            Decision d = unchanged(pod, u.reason(), gated);
+            if (HintPlanner.NO_NODE.equals(u.reason())) {
+                return new Decision(d.patch(), d.outcome(), d.reason(), warning(HintPlanner.NO_NODE + " {" + images(requirements) + "}"));
+            }
+            return d;
         }
         HintPlanner.Hint hint = (HintPlanner.Hint) plan;
         int terms = AffinityPatch.mergedTermCount(pod, hint);
@@ -83,6 +104,27 @@ final class PodHints {
         ArrayNode ops = gated ? ungate(pod) : json.createArrayNode();
         ops.addAll(patches.hint(pod, hint, text));
         return new Decision(ops, "hinted", hint.summary());
+    }
+
+    /** "osfit: " and the text, cut to {@link #MAX_WARNING} characters. */
+    static String warning(String text) {
+        String w = "osfit: " + text;
+        return w.length() <= MAX_WARNING ? w : w.substring(0, MAX_WARNING - 3) + "...";
+    }
+
+    private static String images(PodRequirements requirements) {
+        StringBuilder b = new StringBuilder();
+        for (PodRequirements.ImageNeed need : requirements.known()) {
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append(need.image()).append(": ").append(need.platforms().stream().map(Object::toString).distinct()
+                    .collect(java.util.stream.Collectors.joining(", ")));
+            if (b.length() > MAX_WARNING) {
+                break;
+            }
+        }
+        return b.toString();
     }
 
     Decision unchanged(JsonNode pod, String reason, boolean gated) {

@@ -154,6 +154,8 @@ public record OsfitProperties(
      * @param tlsBundle      the Spring Boot SSL bundle of the webhook port ({@code spring.ssl.bundle.pem.<name>})
      * @param gate           hold pods whose images are not resolved in time with a scheduling gate (cluster mode)
      * @param excludedNamespaces pods in these namespaces are never changed, whatever the webhook configuration sends
+     * @param denyConflicts  reject a pod that no node can ever run (its images need conflicting platforms, or its
+     *                       platform annotation is invalid) instead of admitting it held Pending with a warning
      */
     public record AdmissionProperties(
             @DefaultValue("true") boolean enabled,
@@ -163,7 +165,8 @@ public record OsfitProperties(
             @Min(0) @Max(65535) @DefaultValue("0") int port,
             @NotNull @DefaultValue("webhook") String tlsBundle,
             @Valid @NotNull @DefaultValue GateProperties gate,
-            @NotNull @DefaultValue({"kube-system", "osfit-system"}) java.util.List<String> excludedNamespaces) {
+            @NotNull @DefaultValue({"kube-system", "osfit-system"}) java.util.List<String> excludedNamespaces,
+            @DefaultValue("false") boolean denyConflicts) {
 
         public AdmissionProperties {
             if (budget != null && (budget.isNegative() || budget.toMillis() > 9000)) {

@@ -75,15 +75,7 @@ class AdmissionTest {
     }
 
     static String index(String... platforms) {
-        StringBuilder b = new StringBuilder("{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[");
-        for (int i = 0; i < platforms.length; i++) {
-            String[] p = platforms[i].split(" ");
-            b.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:")
-                    .append(String.valueOf(i + 1).repeat(64)).append("\",\"size\":1,\"platform\":{\"os\":\"").append(p[0])
-                    .append("\",\"architecture\":\"").append(p[1]).append('"')
-                    .append(p.length > 2 ? ",\"os.version\":\"" + p[2] + "\"" : "").append("}}");
-        }
-        return b.append("]}").toString();
+        return RegistryTestAccess.ociIndex(platforms);
     }
 
     @DynamicPropertySource
@@ -231,10 +223,45 @@ class AdmissionTest {
     }
 
     @Test
-    void aPodMixingLinuxAndWindowsImagesIsLeftUnchangedWithTheReason() throws IOException {
-        JsonNode patched = admit(pod("mixed", List.of(image("/library/nginx:1.27"), image("/win/iis:ltsc2019")), null));
+    void aPodMixingLinuxAndWindowsImagesIsHeldPendingWithTheReasonAndAWarning() throws IOException {
+        JsonNode pod = pod("mixed", List.of(image("/library/nginx:1.27"), image("/win/iis:ltsc2019")), null);
+        JsonNode response = review(pod, "CREATE");
+        JsonNode patched = JsonPatchForTests.apply(pod, JSON.readTree(Base64.getDecoder().decode(response.get("patch").asString())));
+        assertThat(admitted(patched)).as("no node satisfies the term osfit adds").isEmpty();
+        assertThat(annotation(patched)).startsWith("blocked: pod's images need conflicting platforms {").contains("linux").contains("windows");
+        assertThat(response.get("warnings").values()).extracting(JsonNode::asString).singleElement().asString()
+                .startsWith("osfit: no node can run this pod: pod's images need conflicting platforms {");
+        assertThat(response.get("warnings").get(0).asString().length()).isLessThanOrEqualTo(PodHints.MAX_WARNING);
+    }
+
+    @Test
+    void aConflictingPodsOwnTermsAreEachNarrowedToNoNode() throws IOException {
+        String affinity = """
+                {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
+                  {"matchExpressions":[{"key":"topology.kubernetes.io/zone","operator":"In","values":["zone-a"]}]},
+                  {"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":["win2019-2"]}]}]}}}""";
+        JsonNode patched = admit(pod("mixed-terms", List.of(image("/library/nginx:1.27"), image("/win/iis:ltsc2019")), affinity));
+        JsonNode terms = patched.get("spec").get("affinity").get("nodeAffinity").get("requiredDuringSchedulingIgnoredDuringExecution")
+                .get("nodeSelectorTerms");
+        assertThat(terms).hasSize(2);
+        assertThat(admitted(patched)).isEmpty();
+    }
+
+    @Test
+    void aPodNoIndexedNodeCanRunIsLeftUnchangedWithAWarning() throws IOException {
+        ObjectNode pod = pod("future", List.of(image("/team/unknown:1.0")), null);
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put("osfit.dev/image-platforms", "* windows(10.0.26200)/amd64");
+        JsonNode response = review(pod, "CREATE");
+        JsonNode patched = JsonPatchForTests.apply(pod, JSON.readTree(Base64.getDecoder().decode(response.get("patch").asString())));
         assertThat(patched.get("spec").has("affinity")).isFalse();
-        assertThat(annotation(patched)).startsWith("unchanged: ").contains("linux").contains("windows");
+        assertThat(annotation(patched)).isEqualTo("unchanged: " + HintPlanner.NO_NODE);
+        assertThat(response.get("warnings").get(0).asString())
+                .isEqualTo("osfit: " + HintPlanner.NO_NODE + " {" + image("/team/unknown:1.0") + ": windows(10.0.26200)/amd64}");
+    }
+
+    @Test
+    void aHintedPodGetsNoWarning() throws IOException {
+        assertThat(review(pod("quiet", List.of(image("/win/iis:ltsc2019")), null), "CREATE").has("warnings")).isFalse();
     }
 
     @Test

@@ -97,7 +97,7 @@ class GateControllerTest {
                 "linux-1", NodePlatform.of("linux", "amd64", null)), true);
         OsfitProperties.AdmissionProperties properties = new OsfitProperties.AdmissionProperties(true, Duration.ofMillis(500),
                 List.of("registry", "annotation"), 32, 0, "webhook", new OsfitProperties.GateProperties(true, Duration.ofSeconds(3)),
-                List.of("kube-system"));
+                List.of("kube-system"), false);
         PodCompiler compiler = new PodCompiler(List.of(registry.source(), new WindowsTagTable()), UnknownImagePolicy.ALLOW);
         Path dir = Files.createTempDirectory("osfit-gate-test");
         var client = ClusterAccess.apiClient(api.kubeconfig(dir).toString(), java.time.Duration.ofSeconds(30), WatchTracker.factory(new NodeIndex()));

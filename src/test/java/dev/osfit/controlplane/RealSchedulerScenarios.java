@@ -61,12 +61,12 @@ abstract class RealSchedulerScenarios {
     void awaitOsfit() {
     }
 
-    private static String platformOf(String node) {
-        String[] p = NODES.get(node);
-        if (p == null) {
-            return "other";
-        }
-        return p[2] == null ? p[0] + "/" + p[1] : "windows " + p[2].substring(0, p[2].lastIndexOf('.'));
+    /** "linux/arm64" or "windows 10.0.17763", from the node's labels as the API server has them now. */
+    static String platformOf(Kube kube, String node) {
+        JsonNode labels = kube.get("/api/v1/nodes/" + node).path("metadata").path("labels");
+        String os = labels.path("kubernetes.io/os").asString("");
+        return os.equals("windows") ? "windows " + labels.path("node.kubernetes.io/windows-build").asString("")
+                : os + "/" + labels.path("kubernetes.io/arch").asString("");
     }
 
     @Test
@@ -98,7 +98,7 @@ abstract class RealSchedulerScenarios {
                 assertThat(node).as("%s bound; kube-scheduler's log:%n%s", pod, scheduler.log()).isNotNull();
                 bound.put(pod, node);
             }
-            bound.forEach((pod, node) -> assertThat(platformOf(node)).as("%s bound to %s", pod, node).isIn(expected.get(pod)));
+            bound.forEach((pod, node) -> assertThat(platformOf(kube, node)).as("%s bound to %s", pod, node).isIn(expected.get(pod)));
 
             List<String> failed = kube.waitEvents(namespace(), "conflict", "FailedScheduling", Duration.ofSeconds(30));
             assertThat(failed).as("FailedScheduling events of the conflicting pod").isNotEmpty();

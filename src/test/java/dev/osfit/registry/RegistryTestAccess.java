@@ -12,6 +12,19 @@ public final class RegistryTestAccess implements AutoCloseable {
     private final RegistryStub stub = new RegistryStub();
     private final RegistryClient client = stub.client();
 
+    /** An OCI image index JSON with one entry per platform, each "os arch [os.version]". */
+    public static String ociIndex(String... platforms) {
+        StringBuilder b = new StringBuilder("{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[");
+        for (int i = 0; i < platforms.length; i++) {
+            String[] p = platforms[i].split(" ");
+            b.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:")
+                    .append(String.valueOf(i + 1).repeat(64)).append("\",\"size\":1,\"platform\":{\"os\":\"").append(p[0])
+                    .append("\",\"architecture\":\"").append(p[1]).append('"')
+                    .append(p.length > 2 ? ",\"os.version\":\"" + p[2] + "\"" : "").append("}}");
+        }
+        return b.append("]}").toString();
+    }
+
     public String host() {
         return stub.host();
     }
