@@ -18,9 +18,13 @@ import java.util.Map;
  *
  * @param podWide a reason that holds for every node whatever its platform, or null
  * @param summary nodes per verdict
+ * @param note    what limits the answer as a whole (standalone osfit asked about named nodes), or null
  */
 record Explanation(String pod, List<Image> images, List<String> unknownImages, String podWide,
-                   Map<String, Integer> summary, List<Node> nodes) {
+                   Map<String, Integer> summary, List<Node> nodes, String note) {
+
+    static final String NO_NODE_INDEX = "standalone osfit has no node index: named nodes cannot be checked and pass unchecked "
+            + "(run osfit with osfit.nodes.source=cluster, or send full nodes: nodeCacheCapable: false)";
 
     /** An image whose platforms a source knows. */
     record Image(String image, String source, List<String> platforms) {
@@ -47,15 +51,17 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
             Verdict v = matcher.verdict(platform);
             String verdict = v.outcome().name().toLowerCase(Locale.ROOT);
             summary.merge(verdict, 1, Integer::sum);
-            out.add(new Node(nodes.name(i), describe(platform), verdict, v.reason(), v.score(), Explainer.decidedBy(matcher, platform)));
+            out.add(new Node(nodes.name(i), describe(platform, nodes.full()), verdict, v.reason(), v.score(),
+                    Explainer.decidedBy(matcher, platform)));
         }
         String podWide = r.unresolvableReason() != null ? r.unresolvableReason() : r.failReason();
-        return new Explanation(pod, images, r.unknown(), podWide, summary, out);
+        String note = !nodes.full() && nodes.unknownCount() > 0 ? NO_NODE_INDEX : null;
+        return new Explanation(pod, images, r.unknown(), podWide, summary, out, note);
     }
 
-    private static String describe(NodePlatform platform) {
+    private static String describe(NodePlatform platform, boolean fullNodes) {
         if (platform == null) {
-            return "unknown (no kubernetes.io/os label)";
+            return fullNodes ? "unknown (no kubernetes.io/os label)" : "unknown (no node index)";
         }
         if (platform == NodePlatform.NOT_INDEXED) {
             return "not in osfit's node index";
@@ -76,6 +82,9 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
         }
         if (podWide != null) {
             b.append("every node: ").append(podWide).append('\n');
+        }
+        if (note != null) {
+            b.append("note: ").append(note).append('\n');
         }
         b.append(summary.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).reduce((x, y) -> x + ", " + y).orElse(""))
                 .append("\n\n");

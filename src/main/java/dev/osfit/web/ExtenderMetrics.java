@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * What operators watch: {@code osfit.extender.requests} (latency histogram per verb and answer
- * status) and {@code osfit.filter.nodes} (nodes per filter outcome and reason kind). Counting is done
- * per request, once per distinct verdict, never per node.
+ * status) and {@code osfit.filter.nodes} (nodes per filter outcome and reason kind; outcome
+ * {@code unchecked} for named nodes that standalone osfit passed without a node index). Counting is
+ * done per request, once per distinct verdict, never per node.
  */
 @Component
 class ExtenderMetrics {
@@ -48,8 +49,13 @@ class ExtenderMetrics {
         int[] counts = new int[8];
         int distinct = 0;
         Map<Verdict, int[]> overflow = null;
+        int unchecked = 0;
         for (int i = 0; i < nodes.size(); i++) {
             Verdict v = matcher.verdict(nodes.platform(i));
+            if (nodes.platform(i) == null && v.passes()) {
+                unchecked++; // standalone, names only: passed without a check
+                continue;
+            }
             int j = 0;
             while (j < distinct && seen[j] != v) {
                 j++;
@@ -71,6 +77,10 @@ class ExtenderMetrics {
         }
         if (overflow != null) {
             overflow.forEach((v, n) -> count(v, n[0]));
+        }
+        if (unchecked > 0) {
+            Counter.builder("osfit.filter.nodes").description("nodes in filter answers by outcome and reason kind")
+                    .tag("outcome", "unchecked").tag("reason", "no_node_index").register(registry).increment(unchecked);
         }
     }
 

@@ -36,6 +36,7 @@ class FilterHandler {
                 .map(m -> {
                     byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
                     metrics.filterOutcomes(m.args().nodes(), m.matcher());
+                    warnIfUnchecked(m);
                     if (log.isDebugEnabled()) {
                         logDecision(m);
                     }
@@ -45,6 +46,25 @@ class FilterHandler {
                 // The protocol's own way to fail a filter call: kube-scheduler shows the text in the pod's events.
                 .onErrorResume(IndexNotReadyException.class, e -> RequestBodies.json(ExtenderEncoder.filterError(e.getMessage())))
                 .onErrorResume(e -> RequestBodies.failure("filter", e));
+    }
+
+    /** At most one WARN a minute: the misconfiguration is the same on every request. */
+    private static final long UNCHECKED_WARN_INTERVAL = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private final java.util.concurrent.atomic.AtomicLong lastUncheckedWarn = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - UNCHECKED_WARN_INTERVAL);
+
+    private void warnIfUnchecked(PodMatching.Matched m) {
+        RequestNodes nodes = m.args().nodes();
+        if (nodes.full() || nodes.unknownCount() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastUncheckedWarn.get();
+        if (now - last >= UNCHECKED_WARN_INTERVAL && lastUncheckedWarn.compareAndSet(last, now)) {
+            log.warn("filter {}: {} named nodes passed unchecked: {} (at most one such line a minute; "
+                    + "metric osfit_filter_nodes_total{outcome=\"unchecked\"})", m.args().pod().ref(), nodes.unknownCount(),
+                    Explanation.NO_NODE_INDEX);
+        }
     }
 
     private static void logDecision(PodMatching.Matched m) {
