@@ -124,6 +124,12 @@ public class NodeSourceConfiguration {
             return pods;
         }
 
+        /** Which RuntimeClasses give Hyper-V isolation, read by the pod compiler. */
+        @Bean
+        RuntimeClasses runtimeClasses(ApiClient client, OsfitProperties properties) {
+            return new RuntimeClasses(client, properties.nodes().watchTimeout(), java.util.Set.copyOf(properties.windows().hypervHandlers()));
+        }
+
         @Bean
         HealthIndicator nodeIndex(NodeIndex index) {
             return new NodeIndexHealthIndicator(index);

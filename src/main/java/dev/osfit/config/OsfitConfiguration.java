@@ -2,6 +2,7 @@ package dev.osfit.config;
 
 import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.WindowsTagTable;
+import dev.osfit.match.Isolation;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
 import dev.osfit.registry.RegistrySource;
@@ -43,11 +44,13 @@ public class OsfitConfiguration {
      * the registry (when enabled), then the Windows tag table.
      */
     @Bean
-    PodCompiler podCompiler(OsfitProperties properties, ObjectProvider<RegistrySource> registry) {
+    PodCompiler podCompiler(OsfitProperties properties, ObjectProvider<RegistrySource> registry,
+                            ObjectProvider<Isolation.ByRuntimeClass> runtimeClasses) {
         List<ImagePlatformSource> sources = new ArrayList<>();
         registry.ifAvailable(sources::add);
         sources.add(new WindowsTagTable());
-        return new PodCompiler(sources, properties.unknownImagePolicy());
+        // Cluster mode reads RuntimeClasses; standalone osfit has none, so every pod is process isolation.
+        return new PodCompiler(sources, properties.unknownImagePolicy(), runtimeClasses.getIfAvailable(() -> Isolation.ByRuntimeClass.PROCESS_ONLY));
     }
 
 }

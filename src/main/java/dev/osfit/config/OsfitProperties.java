@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param nodes              where the nodes of names-only requests come from
  * @param registry           image platforms from registries: cache, budget, credentials, safety
  * @param admission          placement hints written into pods at creation (the mutating webhook)
+ * @param windows            Windows specifics: which RuntimeClass handlers mean Hyper-V isolation
  */
 @Validated
 @ConfigurationProperties("osfit")
@@ -38,7 +39,8 @@ public record OsfitProperties(
         @Valid @NotNull @DefaultValue ScoringProperties scoring,
         @Valid @NotNull @DefaultValue NodesProperties nodes,
         @Valid @NotNull @DefaultValue RegistryProperties registry,
-        @Valid @NotNull @DefaultValue AdmissionProperties admission) {
+        @Valid @NotNull @DefaultValue AdmissionProperties admission,
+        @Valid @NotNull @DefaultValue WindowsProperties windows) {
 
     /** The ceiling for {@link #maxRequestSize}: request bodies are held in one byte array. */
     static final DataSize MAX_REQUEST_SIZE_LIMIT = DataSize.ofMegabytes(1024);
@@ -194,6 +196,17 @@ public record OsfitProperties(
                 throw new IllegalArgumentException("osfit.admission.gate.max-wait must be between 1s and 10m, was " + maxWait);
             }
         }
+    }
+
+    /**
+     * {@code osfit.windows.*}.
+     *
+     * @param hypervHandlers RuntimeClass handlers that run Windows pods in a Hyper-V utility VM (containerd's
+     *                       {@code runhcs-wcow-hypervisor}); pods whose RuntimeClass has one may run images of older
+     *                       builds than the node's. Read in cluster mode; empty: every pod is process isolation
+     */
+    public record WindowsProperties(
+            @NotNull @DefaultValue("runhcs-wcow-hypervisor") java.util.List<String> hypervHandlers) {
     }
 
     /** {@code osfit.scoring.*}: see {@link Scoring} for what each score means. All scores are on 0..10. */

@@ -30,7 +30,7 @@ public final class Explainer {
             Platform best = null;
             int bestScore = -1;
             for (Platform p : need.platforms()) {
-                int score = Matcher.score(p, node.os(), node.architecture(), node.windowsVersion(), matcher.scoring());
+                int score = Matcher.score(p, node.os(), node.architecture(), node.windowsVersion(), matcher.scoring(), r.isolation());
                 if (score > bestScore) {
                     best = p;
                     bestScore = score;

@@ -103,10 +103,10 @@ public final class Matcher {
         for (PodRequirements.ImageNeed need : requirements.known()) {
             int best = -1;
             for (Platform p : need.platforms()) {
-                best = Math.max(best, score(p, node.os(), node.architecture(), node.windowsVersion(), scoring));
+                best = Math.max(best, score(p, node.os(), node.architecture(), node.windowsVersion(), scoring, requirements.isolation()));
             }
             if (best < 0) {
-                return Verdict.unresolvable(mismatch(need, node));
+                return Verdict.unresolvable(mismatch(need, node, requirements.isolation()));
             }
             score = Math.min(score, best);
         }
@@ -117,7 +117,7 @@ public final class Matcher {
      * The score of an image platform on a node, or -1 when the node cannot run it. Node fields may be
      * null (not known): a null architecture or version does not reject.
      */
-    static int score(Platform image, String os, String arch, OsVersion windowsVersion, Scoring scoring) {
+    static int score(Platform image, String os, String arch, OsVersion windowsVersion, Scoring scoring, Isolation isolation) {
         if (image.os() != null && !image.os().equals(os)) {
             return -1;
         }
@@ -131,7 +131,8 @@ public final class Matcher {
         if (imageVersion == null || windowsVersion == null) {
             return scoring.osOnly();
         }
-        if (!WindowsCompat.canRun(windowsVersion, imageVersion)) {
+        if (isolation == Isolation.HYPER_V ? !WindowsCompat.canRunHyperV(windowsVersion, imageVersion)
+                : !WindowsCompat.canRun(windowsVersion, imageVersion)) {
             return -1;
         }
         if (imageVersion.build() == windowsVersion.build()) {
@@ -141,7 +142,7 @@ public final class Matcher {
     }
 
     /** Why no platform of the image fits: the first level (os, architecture, build) at which all differ. */
-    private static String mismatch(PodRequirements.ImageNeed need, NodePlatform node) {
+    private static String mismatch(PodRequirements.ImageNeed need, NodePlatform node, Isolation isolation) {
         Set<String> sameOs = new LinkedHashSet<>();
         Set<String> sameArch = new LinkedHashSet<>();
         Set<String> oses = new LinkedHashSet<>();
@@ -161,7 +162,7 @@ public final class Matcher {
             return String.format(Reasons.PLATFORM_MISMATCH, node.os() + "/" + node.architecture(), need.image(),
                     String.join(" or ", sameOs));
         }
-        return String.format(Reasons.BUILD_MISMATCH, node.windowsVersion().buildString(), need.image(),
-                String.join(" or ", sameArch));
+        return String.format(isolation == Isolation.HYPER_V ? Reasons.BUILD_MISMATCH_HYPERV : Reasons.BUILD_MISMATCH,
+                node.windowsVersion().buildString(), need.image(), String.join(" or ", sameArch));
     }
 }

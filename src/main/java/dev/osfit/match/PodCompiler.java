@@ -21,10 +21,17 @@ public final class PodCompiler {
 
     private final List<ImagePlatformSource> sources;
     private final UnknownImagePolicy policy;
+    private final Isolation.ByRuntimeClass isolation;
 
     public PodCompiler(List<ImagePlatformSource> sources, UnknownImagePolicy policy) {
+        this(sources, policy, Isolation.ByRuntimeClass.PROCESS_ONLY);
+    }
+
+    /** @param isolation which RuntimeClasses give Hyper-V isolation (cluster mode reads them) */
+    public PodCompiler(List<ImagePlatformSource> sources, UnknownImagePolicy policy, Isolation.ByRuntimeClass isolation) {
         this.sources = List.copyOf(sources);
         this.policy = policy;
+        this.isolation = isolation;
     }
 
     public CompletionStage<PodRequirements> compile(PodFacts pod) {
@@ -67,7 +74,8 @@ public final class PodCompiler {
                 }
             });
             invalid.forEach((image, reason) -> unknown.add(image + " (" + reason + ")"));
-            return PodRequirements.of(pod, known, unknown, policy);
+            Isolation iso = pod.runtimeClassName() == null ? Isolation.PROCESS : isolation.of(pod.runtimeClassName());
+            return PodRequirements.of(pod, known, unknown, policy, iso);
         });
     }
 

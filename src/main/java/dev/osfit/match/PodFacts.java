@@ -10,6 +10,7 @@ import java.util.Map;
  * @param requiredTerms required node affinity terms (ORed), each a list of requirements (ANDed);
  *                      empty when the pod has none
  * @param platformAnnotation the value of {@code osfit.dev/image-platforms}, or null
+ * @param runtimeClassName   {@code spec.runtimeClassName}, or null
  */
 public record PodFacts(
         String namespace,
@@ -22,7 +23,16 @@ public record PodFacts(
         boolean hostIPC,
         boolean memoryEmptyDir,
         boolean podHostProcess,
-        String platformAnnotation) {
+        String platformAnnotation,
+        String runtimeClassName) {
+
+    /** A pod without a RuntimeClass. */
+    public PodFacts(String namespace, String name, List<Container> containers, String osName, Map<String, String> nodeSelector,
+                    List<List<Requirement>> requiredTerms, boolean hostPID, boolean hostIPC, boolean memoryEmptyDir,
+                    boolean podHostProcess, String platformAnnotation) {
+        this(namespace, name, containers, osName, nodeSelector, requiredTerms, hostPID, hostIPC, memoryEmptyDir, podHostProcess,
+                platformAnnotation, null);
+    }
 
     public PodFacts {
         containers = List.copyOf(containers);

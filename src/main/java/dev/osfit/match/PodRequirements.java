@@ -33,15 +33,17 @@ public final class PodRequirements {
     private final String failReason;
     private final String windowsUnsupported;
     private final boolean hostProcess;
+    private final Isolation isolation;
 
     private PodRequirements(List<ImageNeed> known, List<String> unknown, String unresolvableReason, String failReason,
-                            String windowsUnsupported, boolean hostProcess) {
+                            String windowsUnsupported, boolean hostProcess, Isolation isolation) {
         this.known = List.copyOf(known);
         this.unknown = List.copyOf(unknown);
         this.unresolvableReason = unresolvableReason;
         this.failReason = failReason;
         this.windowsUnsupported = windowsUnsupported;
         this.hostProcess = hostProcess;
+        this.isolation = isolation;
     }
 
     /**
@@ -49,7 +51,13 @@ public final class PodRequirements {
      * @param unknown images no source knows (as written in the pod)
      */
     public static PodRequirements of(PodFacts pod, List<ImageNeed> known, List<String> unknown, UnknownImagePolicy policy) {
-        String conflict = conflict(pod.osName(), known);
+        return of(pod, known, unknown, policy, Isolation.PROCESS);
+    }
+
+    /** @param isolation how the pod's Windows containers would be isolated (its RuntimeClass) */
+    public static PodRequirements of(PodFacts pod, List<ImageNeed> known, List<String> unknown, UnknownImagePolicy policy,
+                                     Isolation isolation) {
+        String conflict = conflict(pod.osName(), known, isolation);
         String fail = null;
         if (!unknown.isEmpty() && policy == UnknownImagePolicy.DENY) {
             fail = String.format(Reasons.UNKNOWN_DENIED, String.join(", ", unknown));
@@ -57,12 +65,12 @@ public final class PodRequirements {
         List<String> limits = windowsLimits(pod);
         boolean hostProcess = pod.podHostProcess() || pod.containers().stream().anyMatch(PodFacts.Container::hostProcess);
         return new PodRequirements(known, unknown, conflict == null ? null : String.format(Reasons.CONFLICT, conflict), fail,
-                limits.isEmpty() ? null : String.join(", ", limits), hostProcess);
+                limits.isEmpty() ? null : String.join(", ", limits), hostProcess, isolation);
     }
 
     /** Requirements that no node meets, for a pod whose own declarations are broken. */
     public static PodRequirements unresolvable(String reason) {
-        return new PodRequirements(List.of(), List.of(), reason, null, null, false);
+        return new PodRequirements(List.of(), List.of(), reason, null, null, false, Isolation.PROCESS);
     }
 
     public List<ImageNeed> known() {
@@ -90,6 +98,11 @@ public final class PodRequirements {
 
     public boolean hostProcess() {
         return hostProcess;
+    }
+
+    /** Which rule decides the Windows builds a host runs for this pod. */
+    public Isolation isolation() {
+        return isolation;
     }
 
     // Kubernetes' Windows documentation lists what a Windows node cannot give a pod.
@@ -123,7 +136,7 @@ public final class PodRequirements {
      * for {@link Reasons#CONFLICT}. Hosts are tried from the oses, architectures and builds the images
      * name plus the builds hosts run in practice, which covers every distinct case of the rule.
      */
-    static String conflict(String osName, List<ImageNeed> known) {
+    static String conflict(String osName, List<ImageNeed> known, Isolation isolation) {
         if (known.isEmpty()) {
             return null;
         }
@@ -152,11 +165,11 @@ public final class PodRequirements {
         for (String os : oses) {
             for (String arch : arches) {
                 for (OsVersion build : "windows".equals(os) ? builds : Set.<OsVersion>of()) {
-                    if (allFit(known, os, arch, build)) {
+                    if (allFit(known, os, arch, build, isolation)) {
                         return null;
                     }
                 }
-                if (!"windows".equals(os) && allFit(known, os, arch, null)) {
+                if (!"windows".equals(os) && allFit(known, os, arch, null, isolation)) {
                     return null;
                 }
             }
@@ -174,11 +187,11 @@ public final class PodRequirements {
         return detail.toString();
     }
 
-    private static boolean allFit(List<ImageNeed> known, String os, String arch, OsVersion build) {
+    private static boolean allFit(List<ImageNeed> known, String os, String arch, OsVersion build, Isolation isolation) {
         for (ImageNeed need : known) {
             boolean fits = false;
             for (Platform p : need.platforms()) {
-                if (Matcher.score(p, os, arch, build, Scoring.DEFAULTS) >= 0) {
+                if (Matcher.score(p, os, arch, build, Scoring.DEFAULTS, isolation) >= 0) {
                     fits = true;
                     break;
                 }
@@ -205,6 +218,6 @@ public final class PodRequirements {
     @Override
     public String toString() {
         return "PodRequirements{known=" + known + ", unknown=" + unknown + ", unresolvable=" + unresolvableReason
-                + ", fail=" + failReason + ", windowsUnsupported=" + windowsUnsupported + ", hostProcess=" + hostProcess + "}";
+                + ", fail=" + failReason + ", windowsUnsupported=" + windowsUnsupported + ", hostProcess=" + hostProcess + ", isolation=" + isolation + "}";
     }
 }

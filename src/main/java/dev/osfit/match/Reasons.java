@@ -9,8 +9,10 @@ public final class Reasons {
 
     /** Node os or os/arch, image, what the image needs. */
     public static final String PLATFORM_MISMATCH = "node(s) run %s; image %s needs %s";
-    /** Node build, image, the builds the image is published for. */
+    /** Node build, image, the builds the image is published for (process isolation, Kubernetes' default). */
     public static final String BUILD_MISMATCH = "node(s) run Windows build %s; image %s needs %s";
+    /** The same under Hyper-V isolation (the pod's RuntimeClass), where older builds run too. */
+    public static final String BUILD_MISMATCH_HYPERV = "node(s) run Windows build %s; image %s needs %s or newer under Hyper-V isolation";
     /** The features of the pod that Windows cannot give. */
     public static final String WINDOWS_UNSUPPORTED = "node(s) run Windows; pod needs %s";
     /** Node os. */

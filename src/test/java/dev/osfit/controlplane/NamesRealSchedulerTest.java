@@ -1,6 +1,12 @@
 package dev.osfit.controlplane;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import dev.osfit.match.Reasons;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +44,52 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
     @Override
     String namespace() {
         return "names";
+    }
+
+    /**
+     * Hyper-V isolation read from the cluster's RuntimeClasses: an ltsc2019 pod held to Windows Server 2022
+     * nodes by its own node selector is bound there when its RuntimeClass runs containerd's Hyper-V handler,
+     * and stays Pending under process isolation; an ltsc2025 image is too new for a 2022 host either way.
+     */
+    @Test
+    void aHyperVRuntimeClassLetsAnOlderImageRunOnANewerHost() {
+        ControlPlane plane = plane();
+        Kube kube = plane.kube();
+        kube.namespace("hyperv");
+        Kube.Answer rc = kube.create("/apis/node.k8s.io/v1/runtimeclasses", Map.of("metadata", Map.of("name", "windows-hyperv"),
+                "handler", "runhcs-wcow-hypervisor", "scheduling", Map.of("nodeSelector", Map.of("kubernetes.io/os", "windows"))));
+        assertThat(rc.status()).as("%s", rc.body()).isIn(201, 409);
+        awaitOsfit();
+        String probe = "{\"Pod\":{\"metadata\":{\"name\":\"probe\",\"namespace\":\"hyperv\"},\"spec\":{\"runtimeClassName\":"
+                + "\"windows-hyperv\",\"containers\":[{\"name\":\"c\",\"image\":\"" + IIS_2019 + "\"}]}},\"NodeNames\":[\"sched-win2022-1\"]}";
+        await().atMost(Duration.ofSeconds(30)).until(() -> Kube.JSON.readTree(client.post().uri("/filter").header("Content-Type", "application/json")
+                .bodyValue(probe).exchange().expectBody(byte[].class).returnResult().getResponseBody()).path("NodeNames").size() == 1);
+
+        try (KubeScheduler scheduler = KubeScheduler.start(plane, schedulerConfig(), "http://127.0.0.1:" + port)) {
+            createOn2022(kube, "iis-hyperv", "windows-hyperv", IIS_2019);
+            createOn2022(kube, "iis-process", null, IIS_2019);
+            createOn2022(kube, "core2025-hyperv", "windows-hyperv", CORE_2025);
+
+            String node = kube.waitBound("hyperv", "iis-hyperv", Duration.ofSeconds(30));
+            assertThat(node).as("bound; kube-scheduler's log:%n%s", scheduler.log()).isNotNull();
+            assertThat(platformOf(kube, node)).isEqualTo("windows 10.0.20348");
+            assertThat(kube.waitEvents("hyperv", "iis-process", "FailedScheduling", Duration.ofSeconds(30)))
+                    .anySatisfy(m -> assertThat(m).contains(String.format(Reasons.BUILD_MISMATCH, "10.0.20348", IIS_2019, "10.0.17763")));
+            assertThat(kube.waitEvents("hyperv", "core2025-hyperv", "FailedScheduling", Duration.ofSeconds(30)))
+                    .anySatisfy(m -> assertThat(m).contains(String.format(Reasons.BUILD_MISMATCH_HYPERV, "10.0.20348", CORE_2025, "10.0.26100")));
+            System.out.printf("Hyper-V RuntimeClass: iis-hyperv bound to %s; iis-process and core2025-hyperv Pending%n", node);
+        }
+    }
+
+    private static void createOn2022(Kube kube, String name, String runtimeClass, String image) {
+        ObjectNode pod = Kube.pod(name, null, image);
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        spec.putObject("nodeSelector").put("node.kubernetes.io/windows-build", "10.0.20348");
+        if (runtimeClass != null) {
+            spec.put("runtimeClassName", runtimeClass);
+        }
+        Kube.Answer a = kube.createPod("hyperv", pod);
+        assertThat(a.status()).as("create %s: %s", name, a.body()).isEqualTo(201);
     }
 
     @Override

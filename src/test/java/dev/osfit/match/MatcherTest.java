@@ -257,7 +257,45 @@ class MatcherTest {
     }
 
     static Matcher matcher(PodFacts pod, UnknownImagePolicy policy) {
-        PodCompiler compiler = new PodCompiler(List.of(new WindowsTagTable()), policy);
+        PodCompiler compiler = new PodCompiler(List.of(new WindowsTagTable()), policy, name -> HYPERV.equals(name) ? Isolation.HYPER_V : Isolation.PROCESS);
         return new Matcher(compiler.compile(pod).toCompletableFuture().join(), S);
+    }
+
+    /** The RuntimeClass these tests treat as Hyper-V isolation. */
+    static final String HYPERV = "windows-hyperv";
+
+    static PodFacts runtimeClass(PodFacts p, String runtimeClassName) {
+        return new PodFacts(p.namespace(), p.name(), p.containers(), p.osName(), p.nodeSelector(), p.requiredTerms(), p.hostPID(),
+                p.hostIPC(), p.memoryEmptyDir(), p.podHostProcess(), p.platformAnnotation(), runtimeClassName);
+    }
+
+    static List<Arguments> isolationCases() {
+        return List.of(
+                c("under Hyper-V isolation an ltsc2019 image runs on a 20348 node as an older build", runtimeClass(pod(LTSC2019), HYPERV),
+                        WIN_20348, PASS, null, S.olderBuild()),
+                c("under Hyper-V isolation an ltsc2019 image runs on a 26100 node", runtimeClass(pod(LTSC2019), HYPERV), WIN_26100, PASS, null,
+                        S.olderBuild()),
+                c("under Hyper-V isolation an ltsc2025 image is kept off a 20348 node, saying which isolation decided",
+                        runtimeClass(pod(LTSC2025), HYPERV), WIN_20348, UNRESOLVABLE,
+                        String.format(Reasons.BUILD_MISMATCH_HYPERV, "10.0.20348", LTSC2025, "10.0.26100"), 0),
+                c("a RuntimeClass that is not Hyper-V keeps process isolation", runtimeClass(pod(LTSC2019), "runc-windows"), WIN_20348,
+                        UNRESOLVABLE, String.format(Reasons.BUILD_MISMATCH, "10.0.20348", LTSC2019, "10.0.17763"), 0),
+                c("under Hyper-V isolation a Linux image is still kept off a Windows node",
+                        runtimeClass(annotated(NGINX + " linux/amd64", NGINX), HYPERV), WIN_20348, UNRESOLVABLE,
+                        String.format(Reasons.PLATFORM_MISMATCH, "windows", NGINX, "linux"), 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("isolationCases")
+    void isolation(String name, PodFacts pod, NodePlatform node, Verdict.Outcome outcome, String reason, int score) {
+        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(node)).isEqualTo(new Verdict(outcome, reason, score));
+    }
+
+    @Test
+    void ltsc2019AndLtsc2022ImagesDoNotConflictUnderHyperVA20348HostRunsBoth() {
+        Matcher m = matcher(runtimeClass(pod(LTSC2019, LTSC2022), HYPERV), UnknownImagePolicy.ALLOW);
+        assertThat(m.requirements().unresolvableReason()).isNull();
+        assertThat(m.verdict(WIN_20348).outcome()).isEqualTo(PASS);
+        assertThat(m.verdict(WIN_17763).outcome()).isEqualTo(UNRESOLVABLE);
     }
 }
