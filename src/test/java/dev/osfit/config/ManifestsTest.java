@@ -137,13 +137,14 @@ class ManifestsTest {
     }
 
     @Test
-    void theClusterRoleReadsNodesAndPodsAndNothingElse() {
+    void theClusterRoleReadsNodesPodsAndRuntimeClassesAndNothingElse() {
         V1ClusterRole role = named(V1ClusterRole.class, "osfit-node-reader");
-        assertThat(role.getRules()).hasSize(2).allSatisfy((V1PolicyRule rule) -> {
-            assertThat(rule.getApiGroups()).containsExactly("");
-            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
-        });
-        assertThat(role.getRules()).flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods");
+        assertThat(role.getRules()).hasSize(3).allSatisfy((V1PolicyRule rule) ->
+                assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
+        assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("")))
+                .flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods");
+        assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("node.k8s.io")))
+                .flatExtracting(V1PolicyRule::getResources).containsExactly("runtimeclasses");
         V1ClusterRoleBinding binding = named(V1ClusterRoleBinding.class, "osfit-node-reader");
         V1ServiceAccount account = named(V1ServiceAccount.class, "osfit");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());

@@ -35,6 +35,9 @@ public final class ControlPlane {
 
     public static final String ASSETS_ENV = "OSFIT_K8S_ASSETS";
     static final String ADMIN_TOKEN = "osfit-test-admin-token";
+    /** osfit's own identity: its ServiceAccount's user name, so the shipped ClusterRoleBindings apply. */
+    static final String OSFIT_TOKEN = "osfit-test-osfit-token";
+    static final String OSFIT_USER = "system:serviceaccount:osfit-system:osfit";
 
     private static ControlPlane shared;
 
@@ -45,6 +48,7 @@ public final class ControlPlane {
     private final int etcdPeerPort;
     private final int apiPort;
     private final Path kubeconfig;
+    private final Path osfitKubeconfig;
     private final HttpClient http;
     private Process etcd;
     private Process apiServer;
@@ -63,9 +67,17 @@ public final class ControlPlane {
         Files.writeString(dir.resolve("apiserver.key"), serving.keyPem());
         Files.writeString(dir.resolve("sa.pub"), serviceAccounts.publicKeyPem());
         Files.writeString(dir.resolve("sa.key"), serviceAccounts.keyPem());
-        Files.writeString(dir.resolve("tokens.csv"), ADMIN_TOKEN + ",admin,admin-uid,system:masters\n");
-        this.kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
+        Files.writeString(dir.resolve("tokens.csv"), ADMIN_TOKEN + ",admin,admin-uid,system:masters\n"
+                + OSFIT_TOKEN + "," + OSFIT_USER + ",osfit-uid,\"system:serviceaccounts,system:serviceaccounts:osfit-system\"\n");
+        this.kubeconfig = kubeconfig("kubeconfig", ADMIN_TOKEN);
+        this.osfitKubeconfig = kubeconfig("kubeconfig-osfit", OSFIT_TOKEN);
+        this.http = HttpClient.newBuilder().sslContext(TestCertificates.Issued.clientContext(null, ca.certificate()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private Path kubeconfig(String file, String token) throws IOException {
+        Path path = dir.resolve(file);
+        Files.writeString(path, """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -81,9 +93,8 @@ public final class ControlPlane {
                 - name: test
                   context: {cluster: test, user: admin}
                 current-context: test
-                """.formatted(url(), dir.resolve("ca.crt"), ADMIN_TOKEN));
-        this.http = HttpClient.newBuilder().sslContext(TestCertificates.Issued.clientContext(null, ca.certificate()))
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                """.formatted(url(), dir.resolve("ca.crt"), token));
+        return path;
     }
 
     /** The control plane of this test JVM, started on first use. */
@@ -153,7 +164,8 @@ public final class ControlPlane {
                 "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", String.valueOf(apiPort),
                 "--tls-cert-file", dir.resolve("apiserver.crt").toString(), "--tls-private-key-file", dir.resolve("apiserver.key").toString(),
                 "--client-ca-file", dir.resolve("ca.crt").toString(), "--token-auth-file", dir.resolve("tokens.csv").toString(),
-                "--authorization-mode", "AlwaysAllow",
+                // RBAC, so osfit runs with exactly the permissions manifests/ grant it (osfitKubeconfig).
+                "--authorization-mode", "RBAC",
                 "--service-account-key-file", dir.resolve("sa.pub").toString(),
                 "--service-account-signing-key-file", dir.resolve("sa.key").toString(),
                 "--service-account-issuer", "https://kubernetes.default.svc",
@@ -243,9 +255,24 @@ public final class ControlPlane {
         return "https://127.0.0.1:" + apiPort;
     }
 
-    /** A kubeconfig with the admin token, for osfit and kube-scheduler. */
+    /** A kubeconfig with the admin token (system:masters), for kube-scheduler and the tests. */
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /**
+     * A kubeconfig for osfit as its ServiceAccount, after applying the RBAC files from {@code manifests/}
+     * (the base's read-only ClusterRole, and each extra one given, such as the gate's): osfit gets only
+     * what an admin installing it grants.
+     */
+    public Path osfitKubeconfig(String... extraRbac) {
+        Kube kube = kube();
+        kube.namespace("osfit-system");
+        kube.apply(Path.of("manifests/base/rbac.yaml"));
+        for (String file : extraRbac) {
+            kube.apply(Path.of(file));
+        }
+        return osfitKubeconfig;
     }
 
     public Path dir() {

@@ -62,7 +62,7 @@ class HintsRealApiServerTest {
         registry.add("osfit.admission.gate.enabled", () -> "true");
         registry.add("osfit.admission.gate.max-wait", () -> "20s");
         registry.add("osfit.nodes.source", () -> "cluster");
-        registry.add("osfit.nodes.kubeconfig", () -> plane.kubeconfig().toString());
+        registry.add("osfit.nodes.kubeconfig", () -> plane.osfitKubeconfig("manifests/webhook-gate/rbac-gate.yaml").toString());
         registry.add("osfit.registry.enabled", () -> "true");
         registry.add("osfit.registry.insecure", REGISTRY::host);
         registry.add("osfit.registry.allow", () -> "127.0.0.1");

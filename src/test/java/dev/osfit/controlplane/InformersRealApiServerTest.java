@@ -50,7 +50,7 @@ class InformersRealApiServerTest {
         Kube kube = plane.kube();
         kube.node("inf-win-a", "windows", "amd64", "10.0.20348.2966");
         kube.node("inf-win-b", "windows", "amd64", "10.0.20348.2966");
-        registry.add("osfit.nodes.kubeconfig", () -> plane.kubeconfig().toString());
+        registry.add("osfit.nodes.kubeconfig", () -> plane.osfitKubeconfig().toString());
     }
 
     @Autowired
@@ -124,7 +124,7 @@ class InformersRealApiServerTest {
         ControlPlane plane = ControlPlane.shared();
         int from = output.length();
         ConfigurableApplicationContext osfit = new SpringApplicationBuilder(OsfitApplication.class).run(
-                "--server.port=0", "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + plane.kubeconfig(),
+                "--server.port=0", "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(),
                 "--osfit.registry.enabled=true", "--osfit.registry.allow-only=true", "--spring.reactor.netty.shutdown-quiet-period=0s");
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> osfit.getBean(dev.osfit.node.NodeIndex.class).synced());

@@ -83,6 +83,41 @@ public final class Kube {
         }
     }
 
+    private static final Map<String, String> PATHS = Map.of(
+            "ServiceAccount", "/api/v1/namespaces/%s/serviceaccounts",
+            "ClusterRole", "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            "ClusterRoleBinding", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+            "Role", "/apis/rbac.authorization.k8s.io/v1/namespaces/%s/roles",
+            "RoleBinding", "/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings");
+
+    /** Creates (or replaces) every object of a manifest file, as kubectl apply would; RBAC and ServiceAccounts only. */
+    @SuppressWarnings("unchecked")
+    public void apply(java.nio.file.Path file) {
+        try {
+            for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(java.nio.file.Files.readString(file))) {
+                if (doc == null) {
+                    continue;
+                }
+                Map<String, Object> object = (Map<String, Object>) doc;
+                Map<String, Object> meta = (Map<String, Object>) object.get("metadata");
+                String kind = (String) object.get("kind");
+                String collection = PATHS.get(kind);
+                if (collection == null) {
+                    throw new IllegalArgumentException(file + ": cannot apply a " + kind);
+                }
+                collection = String.format(collection, meta.get("namespace"));
+                Answer a = create(collection, object);
+                if (a.status() == 409) {
+                    ok(send("PUT", collection + "/" + meta.get("name"), "application/json", object), "replace " + kind);
+                } else {
+                    ok(a, "create " + kind + " " + meta.get("name"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void namespace(String name) {
         Answer a = create("/api/v1/namespaces", Map.of("metadata", Map.of("name", name)));
         if (a.status() != 409) {

@@ -30,7 +30,7 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
     static void cluster(DynamicPropertyRegistry registry) {
         ControlPlane plane = plane();
         registry.add("osfit.nodes.source", () -> "cluster");
-        registry.add("osfit.nodes.kubeconfig", () -> plane.kubeconfig().toString());
+        registry.add("osfit.nodes.kubeconfig", () -> plane.osfitKubeconfig().toString());
     }
 
     @Autowired
