@@ -7,7 +7,6 @@ import dev.osfit.match.PodRequirements;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.node.NodeSource;
-import dev.osfit.wire.ExtenderDecoder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -52,10 +51,10 @@ class AdmissionHandler {
     private final MeterRegistry meters;
     private final Timer latency;
 
-    AdmissionHandler(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties,
+    AdmissionHandler(PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties,
                      MeterRegistry meters) {
         this.properties = properties.admission();
-        this.hints = new PodHints(decoder, compiler, scoring, this.properties, json);
+        this.hints = new PodHints(compiler, scoring, this.properties, json);
         this.nodes = nodes;
         this.meters = meters;
         this.latency = Timer.builder("osfit.admission").description("admission reviews answered").publishPercentileHistogram()
@@ -111,7 +110,7 @@ class AdmissionHandler {
         }
         PodFacts facts;
         try {
-            facts = hints.facts(pod);
+            facts = PodHints.facts(pod);
         } catch (RuntimeException e) {
             return Mono.just(hints.unchanged(pod, "pod not understood: " + e.getMessage(), false));
         }

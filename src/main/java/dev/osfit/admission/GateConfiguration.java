@@ -4,7 +4,6 @@ import dev.osfit.config.OsfitProperties;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeSource;
-import dev.osfit.wire.ExtenderDecoder;
 import dev.osfit.cluster.UnscheduledPods;
 import io.kubernetes.client.openapi.ApiClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 class GateConfiguration {
 
     @Bean
-    GateController gateController(ObjectProvider<ApiClient> client, ObjectProvider<UnscheduledPods> pods, ExtenderDecoder decoder,
+    GateController gateController(ObjectProvider<ApiClient> client, ObjectProvider<UnscheduledPods> pods,
                                   PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties) {
         ApiClient api = client.getIfAvailable();
         UnscheduledPods unscheduled = pods.getIfAvailable();
@@ -26,6 +25,6 @@ class GateConfiguration {
             throw new IllegalStateException("osfit.admission.gate.enabled needs cluster mode (osfit.nodes.source=cluster): "
                     + "gated pods are released through the API server");
         }
-        return new GateController(unscheduled, api, decoder, compiler, scoring, nodes, properties.admission());
+        return new GateController(unscheduled, api, compiler, scoring, nodes, properties.admission());
     }
 }

@@ -8,7 +8,6 @@ import dev.osfit.match.PodRequirements;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.node.NodeSource;
-import dev.osfit.wire.ExtenderDecoder;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -64,12 +63,12 @@ public final class GateController implements SmartLifecycle {
     private ScheduledExecutorService executor;
     private volatile boolean running;
 
-    public GateController(UnscheduledPods pods, ApiClient client, ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring,
+    public GateController(UnscheduledPods pods, ApiClient client, PodCompiler compiler, Scoring scoring,
                           NodeSource nodes, OsfitProperties.AdmissionProperties properties) {
         this.pods = pods;
         this.client = client;
         this.api = new CoreV1Api(client);
-        this.hints = new PodHints(decoder, compiler, scoring, properties, json);
+        this.hints = new PodHints(compiler, scoring, properties, json);
         this.nodes = nodes;
         this.maxWait = properties.gate().maxWait();
         pods.onPod(this::consider);
@@ -138,7 +137,7 @@ public final class GateController implements SmartLifecycle {
             inProgress.remove(uid); // the sweep comes back once the index is ready, or at the deadline
             return;
         }
-        PodFacts facts = hints.facts(podJson);
+        PodFacts facts = PodHints.facts(podJson);
         hints.compile(facts)
                 .orTimeout(Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((requirements, error) -> {

@@ -7,7 +7,7 @@ import dev.osfit.match.PodFacts;
 import dev.osfit.match.PodRequirements;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
-import dev.osfit.wire.ExtenderDecoder;
+import dev.osfit.kube.PodReader;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +36,6 @@ final class PodHints {
         }
     }
 
-    private final ExtenderDecoder decoder;
     private final PodCompiler compiler;
     private final Scoring scoring;
     private final OsfitProperties.AdmissionProperties properties;
@@ -44,8 +43,7 @@ final class PodHints {
     private final JsonMapper json;
     private final AffinityPatch patches;
 
-    PodHints(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, OsfitProperties.AdmissionProperties properties, JsonMapper json) {
-        this.decoder = decoder;
+    PodHints(PodCompiler compiler, Scoring scoring, OsfitProperties.AdmissionProperties properties, JsonMapper json) {
         this.compiler = compiler;
         this.scoring = scoring;
         this.properties = properties;
@@ -54,12 +52,9 @@ final class PodHints {
         this.patches = new AffinityPatch(json);
     }
 
-    /** The pod as osfit's extender reads it (the same decoder, so both decide alike). */
-    PodFacts facts(JsonNode pod) {
-        ObjectNode args = json.createObjectNode();
-        args.set("Pod", pod);
-        args.putArray("NodeNames");
-        return decoder.decodeArgs(json.writeValueAsBytes(args)).pod();
+    /** The pod as osfit's extender reads it (the same reader, so both decide alike), from the review's tree. */
+    static PodFacts facts(JsonNode pod) {
+        return PodReader.fromTree(pod);
     }
 
     CompletableFuture<PodRequirements> compile(PodFacts pod) {

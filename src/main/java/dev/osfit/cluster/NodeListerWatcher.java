@@ -1,8 +1,9 @@
 package dev.osfit.cluster;
 
 import com.google.gson.reflect.TypeToken;
-import dev.osfit.wire.BadRequestException;
-import dev.osfit.wire.NodeFields;
+import dev.osfit.kube.BadRequestException;
+import dev.osfit.kube.JsonFields;
+import dev.osfit.kube.NodeReader;
 import io.kubernetes.client.informer.ListerWatcher;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -84,41 +85,38 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
     /** A NodeList of stripped nodes, with the list's resourceVersion. */
     static V1NodeList read(InputStream in) throws ApiException {
         List<V1Node> items = new ArrayList<>();
-        String resourceVersion = null;
+        String[] resourceVersion = new String[1];
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ApiException("node list is not a JSON object");
             }
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String key = p.currentName();
-                JsonToken t = p.nextToken();
+            NodeReader reader = new NodeReader();
+            JsonFields.forEachField(p, (key, t) -> {
                 if (key.equals("metadata") && t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                        String field = p.currentName();
-                        JsonToken v = p.nextToken();
+                    JsonFields.forEachField(p, (field, v) -> {
                         if (field.equals("resourceVersion") && v == JsonToken.VALUE_STRING) {
-                            resourceVersion = p.getString();
-                        } else {
-                            p.skipChildren();
+                            resourceVersion[0] = p.getString();
+                            return true;
                         }
-                    }
-                } else if (key.equals("items") && t == JsonToken.START_ARRAY) {
-                    NodeFields fields = new NodeFields();
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        fields.read(p, "items", items.size());
-                        if (fields.name == null) {
-                            throw new ApiException(fields.where() + ".metadata.name is missing in the node list");
-                        }
-                        items.add(NodeStripper.stripped(fields.name, fields.os, fields.betaOs, fields.arch, fields.betaArch,
-                                fields.windowsBuild, fields.nodeInfoOs, fields.nodeInfoArch, fields.kernelVersion));
-                    }
-                } else {
-                    p.skipChildren();
+                        return false;
+                    });
+                    return true;
                 }
-            }
+                if (key.equals("items") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        reader.read(p, "items", items.size());
+                        if (reader.name() == null) {
+                            throw new BadRequestException(reader.where() + ".metadata.name is missing in the node list");
+                        }
+                        items.add(NodeStripper.stripped(reader.name(), reader.facts()));
+                    }
+                    return true;
+                }
+                return false;
+            });
         } catch (JacksonException | BadRequestException e) {
             throw new ApiException("malformed node list: " + e.getMessage());
         }
-        return new V1NodeList().apiVersion("v1").kind("NodeList").metadata(new V1ListMeta().resourceVersion(resourceVersion)).items(items);
+        return new V1NodeList().apiVersion("v1").kind("NodeList").metadata(new V1ListMeta().resourceVersion(resourceVersion[0])).items(items);
     }
 }

@@ -1,5 +1,6 @@
 package dev.osfit.cluster;
 
+import dev.osfit.config.NodeSourceMode;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.node.NodeIndex;
 import dev.osfit.node.NodeSource;

@@ -1,5 +1,7 @@
 package dev.osfit.cluster;
 
+import dev.osfit.kube.NodeReader;
+import dev.osfit.node.NodeFacts;
 import dev.osfit.node.NodeLabels;
 import dev.osfit.node.NodePlatform;
 import io.kubernetes.client.common.KubernetesObject;
@@ -29,30 +31,24 @@ final class NodeStripper implements TransformFunc {
         if (obj instanceof StrippedNode || !(obj instanceof V1Node node) || node.getMetadata() == null) {
             return obj;
         }
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-        V1NodeSystemInfo info = node.getStatus() == null ? null : node.getStatus().getNodeInfo();
-        return stripped(node.getMetadata().getName(), labels.get(NodeLabels.OS), labels.get(NodeLabels.BETA_OS),
-                labels.get(NodeLabels.ARCH), labels.get(NodeLabels.BETA_ARCH), labels.get(NodeLabels.WINDOWS_BUILD),
-                info == null ? null : info.getOperatingSystem(), info == null ? null : info.getArchitecture(),
-                info == null ? null : info.getKernelVersion());
+        return stripped(node.getMetadata().getName(), NodeReader.facts(node));
     }
 
-    /** A stripped node from these fields (any may be null). */
-    static StrippedNode stripped(String name, String os, String betaOs, String arch, String betaArch, String windowsBuild,
-                                 String nodeInfoOs, String nodeInfoArch, String kernelVersion) {
+    /** A stripped node with these facts. */
+    static StrippedNode stripped(String name, NodeFacts facts) {
         Map<String, String> labels = new HashMap<>(8);
-        if (os != null) {
-            labels.put(NodeLabels.OS, os.intern());
-        } else if (betaOs != null) {
-            labels.put(NodeLabels.BETA_OS, betaOs.intern());
+        if (facts.os() != null) {
+            labels.put(NodeLabels.OS, facts.os().intern());
+        } else if (facts.betaOs() != null) {
+            labels.put(NodeLabels.BETA_OS, facts.betaOs().intern());
         }
-        if (arch != null) {
-            labels.put(NodeLabels.ARCH, arch.intern());
-        } else if (betaArch != null) {
-            labels.put(NodeLabels.BETA_ARCH, betaArch.intern());
+        if (facts.arch() != null) {
+            labels.put(NodeLabels.ARCH, facts.arch().intern());
+        } else if (facts.betaArch() != null) {
+            labels.put(NodeLabels.BETA_ARCH, facts.betaArch().intern());
         }
-        if (windowsBuild != null) {
-            labels.put(NodeLabels.WINDOWS_BUILD, windowsBuild.intern());
+        if (facts.windowsBuild() != null) {
+            labels.put(NodeLabels.WINDOWS_BUILD, facts.windowsBuild().intern());
         }
         V1ObjectMeta meta = new V1ObjectMeta().name(name);
         // The generated models start every collection out empty; a cached node keeps none of them.
@@ -63,13 +59,11 @@ final class NodeStripper implements TransformFunc {
         meta.setOwnerReferences(null);
         StrippedNode stripped = new StrippedNode();
         stripped.setMetadata(meta);
-        String effectiveOs = os != null ? os : betaOs;
-        boolean labelsSuffice = effectiveOs != null && (arch != null || betaArch != null) && !"windows".equals(effectiveOs);
-        if (!labelsSuffice && (nodeInfoOs != null || nodeInfoArch != null || kernelVersion != null)) {
+        if (!facts.labelsSuffice() && (facts.nodeInfoOs() != null || facts.nodeInfoArch() != null || facts.kernelVersion() != null)) {
             V1NodeStatus status = new V1NodeStatus().nodeInfo(new V1NodeSystemInfo()
-                    .operatingSystem(intern(nodeInfoOs))
-                    .architecture(intern(nodeInfoArch))
-                    .kernelVersion(intern(kernelVersion)));
+                    .operatingSystem(intern(facts.nodeInfoOs()))
+                    .architecture(intern(facts.nodeInfoArch()))
+                    .kernelVersion(intern(facts.kernelVersion())));
             status.setAddresses(null);
             status.setAllocatable(null);
             status.setCapacity(null);
@@ -90,12 +84,6 @@ final class NodeStripper implements TransformFunc {
 
     /** The platform a (stripped or full) node reports. */
     static NodePlatform platformOf(V1Node node) {
-        Map<String, String> labels = node.getMetadata() == null || node.getMetadata().getLabels() == null
-                ? Map.of() : node.getMetadata().getLabels();
-        V1NodeSystemInfo info = node.getStatus() == null ? null : node.getStatus().getNodeInfo();
-        return NodePlatform.fromNode(labels.get(NodeLabels.OS), labels.get(NodeLabels.BETA_OS), labels.get(NodeLabels.ARCH),
-                labels.get(NodeLabels.BETA_ARCH), labels.get(NodeLabels.WINDOWS_BUILD),
-                info == null ? null : info.getOperatingSystem(), info == null ? null : info.getArchitecture(),
-                info == null ? null : info.getKernelVersion());
+        return NodeReader.facts(node).platform();
     }
 }

@@ -1,6 +1,5 @@
 package dev.osfit.config;
 
-import dev.osfit.cluster.NodeSourceMode;
 import dev.osfit.match.Scoring;
 import java.time.Duration;
 import dev.osfit.match.UnknownImagePolicy;

@@ -29,7 +29,7 @@ public final class Matcher {
         this.scoring = scoring;
         this.unchecked = pod() != null ? pod() : Verdict.pass(scoring.unknown());
         // Not "unresolvable": the node may reach the index a moment later.
-        this.notIndexed = pod() != null ? pod() : Verdict.fail(Reasons.NODE_NOT_INDEXED);
+        this.notIndexed = pod() != null ? pod() : Verdict.fail(Verdict.Kind.NOT_INDEXED, Reasons.NODE_NOT_INDEXED);
     }
 
     public PodRequirements requirements() {
@@ -72,10 +72,10 @@ public final class Matcher {
     /** The verdict that holds for every node whatever its platform, or null. */
     private Verdict pod() {
         if (requirements.unresolvableReason() != null) {
-            return Verdict.unresolvable(requirements.unresolvableReason());
+            return Verdict.unresolvable(requirements.unresolvableKind(), requirements.unresolvableReason());
         }
         if (requirements.failReason() != null) {
-            return Verdict.fail(requirements.failReason());
+            return Verdict.fail(Verdict.Kind.UNKNOWN_DENIED, requirements.failReason());
         }
         return null;
     }
@@ -91,10 +91,11 @@ public final class Matcher {
         if (requirements.hostProcess()) {
             // HostProcess containers run on the host itself: any Windows node, no build check.
             return node.isWindows() ? Verdict.pass(scoring.exactMatch())
-                    : Verdict.unresolvable(String.format(Reasons.HOST_PROCESS_NEEDS_WINDOWS, node.os()));
+                    : Verdict.unresolvable(Verdict.Kind.HOST_PROCESS, String.format(Reasons.HOST_PROCESS_NEEDS_WINDOWS, node.os()));
         }
         if (node.isWindows() && requirements.windowsUnsupported() != null) {
-            return Verdict.unresolvable(String.format(Reasons.WINDOWS_UNSUPPORTED, requirements.windowsUnsupported()));
+            return Verdict.unresolvable(Verdict.Kind.WINDOWS_UNSUPPORTED,
+                    String.format(Reasons.WINDOWS_UNSUPPORTED, requirements.windowsUnsupported()));
         }
         if (requirements.known().isEmpty()) {
             return Verdict.pass(scoring.unknown());
@@ -106,7 +107,7 @@ public final class Matcher {
                 best = Math.max(best, score(p, node.os(), node.architecture(), node.windowsVersion(), scoring, requirements.isolation()));
             }
             if (best < 0) {
-                return Verdict.unresolvable(mismatch(need, node, requirements.isolation()));
+                return mismatch(need, node, requirements.isolation());
             }
             score = Math.min(score, best);
         }
@@ -142,7 +143,7 @@ public final class Matcher {
     }
 
     /** Why no platform of the image fits: the first level (os, architecture, build) at which all differ. */
-    private static String mismatch(PodRequirements.ImageNeed need, NodePlatform node, Isolation isolation) {
+    private static Verdict mismatch(PodRequirements.ImageNeed need, NodePlatform node, Isolation isolation) {
         Set<String> sameOs = new LinkedHashSet<>();
         Set<String> sameArch = new LinkedHashSet<>();
         Set<String> oses = new LinkedHashSet<>();
@@ -156,13 +157,15 @@ public final class Matcher {
             }
         }
         if (sameOs.isEmpty()) {
-            return String.format(Reasons.PLATFORM_MISMATCH, node.os(), need.image(), String.join(" or ", oses));
+            return Verdict.unresolvable(Verdict.Kind.PLATFORM_MISMATCH,
+                    String.format(Reasons.PLATFORM_MISMATCH, node.os(), need.image(), String.join(" or ", oses)));
         }
         if (sameArch.isEmpty()) {
-            return String.format(Reasons.PLATFORM_MISMATCH, node.os() + "/" + node.architecture(), need.image(),
-                    String.join(" or ", sameOs));
+            return Verdict.unresolvable(Verdict.Kind.PLATFORM_MISMATCH, String.format(Reasons.PLATFORM_MISMATCH,
+                    node.os() + "/" + node.architecture(), need.image(), String.join(" or ", sameOs)));
         }
-        return String.format(isolation == Isolation.HYPER_V ? Reasons.BUILD_MISMATCH_HYPERV : Reasons.BUILD_MISMATCH,
-                node.windowsVersion().buildString(), need.image(), String.join(" or ", sameArch));
+        return Verdict.unresolvable(Verdict.Kind.BUILD_MISMATCH, String.format(
+                isolation == Isolation.HYPER_V ? Reasons.BUILD_MISMATCH_HYPERV : Reasons.BUILD_MISMATCH,
+                node.windowsVersion().buildString(), need.image(), String.join(" or ", sameArch)));
     }
 }

@@ -40,7 +40,8 @@ public final class PodCompiler {
             PlatformAnnotation.Parsed parsed = PlatformAnnotation.parse(pod.platformAnnotation());
             if (parsed instanceof PlatformAnnotation.Invalid invalid) {
                 return CompletableFuture.completedFuture(
-                        PodRequirements.unresolvable(String.format(Reasons.INVALID_ANNOTATION, invalid.problem())));
+                        PodRequirements.unresolvable(Verdict.Kind.INVALID_ANNOTATION,
+                        String.format(Reasons.INVALID_ANNOTATION, invalid.problem())));
             }
             chain.add(((PlatformAnnotation.Valid) parsed).annotation());
         }

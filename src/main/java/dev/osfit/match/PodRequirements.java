@@ -30,16 +30,18 @@ public final class PodRequirements {
     private final List<ImageNeed> known;
     private final List<String> unknown;
     private final String unresolvableReason;
+    private final Verdict.Kind unresolvableKind;
     private final String failReason;
     private final String windowsUnsupported;
     private final boolean hostProcess;
     private final Isolation isolation;
 
-    private PodRequirements(List<ImageNeed> known, List<String> unknown, String unresolvableReason, String failReason,
-                            String windowsUnsupported, boolean hostProcess, Isolation isolation) {
+    private PodRequirements(List<ImageNeed> known, List<String> unknown, Verdict.Kind unresolvableKind, String unresolvableReason,
+                            String failReason, String windowsUnsupported, boolean hostProcess, Isolation isolation) {
         this.known = List.copyOf(known);
         this.unknown = List.copyOf(unknown);
         this.unresolvableReason = unresolvableReason;
+        this.unresolvableKind = unresolvableKind;
         this.failReason = failReason;
         this.windowsUnsupported = windowsUnsupported;
         this.hostProcess = hostProcess;
@@ -64,13 +66,14 @@ public final class PodRequirements {
         }
         List<String> limits = windowsLimits(pod);
         boolean hostProcess = pod.podHostProcess() || pod.containers().stream().anyMatch(PodFacts.Container::hostProcess);
-        return new PodRequirements(known, unknown, conflict == null ? null : String.format(Reasons.CONFLICT, conflict), fail,
+        return new PodRequirements(known, unknown, conflict == null ? Verdict.Kind.NONE : Verdict.Kind.CONFLICT,
+                conflict == null ? null : String.format(Reasons.CONFLICT, conflict), fail,
                 limits.isEmpty() ? null : String.join(", ", limits), hostProcess, isolation);
     }
 
     /** Requirements that no node meets, for a pod whose own declarations are broken. */
-    public static PodRequirements unresolvable(String reason) {
-        return new PodRequirements(List.of(), List.of(), reason, null, null, false, Isolation.PROCESS);
+    public static PodRequirements unresolvable(Verdict.Kind kind, String reason) {
+        return new PodRequirements(List.of(), List.of(), kind, reason, null, null, false, Isolation.PROCESS);
     }
 
     public List<ImageNeed> known() {
@@ -84,6 +87,11 @@ public final class PodRequirements {
     /** Why no node can run this pod, or null. */
     public String unresolvableReason() {
         return unresolvableReason;
+    }
+
+    /** The kind of {@link #unresolvableReason()}: {@link Verdict.Kind#CONFLICT} or {@link Verdict.Kind#INVALID_ANNOTATION}. */
+    public Verdict.Kind unresolvableKind() {
+        return unresolvableKind;
     }
 
     /** Why every node fails for now (unknown images under policy deny), or null. */

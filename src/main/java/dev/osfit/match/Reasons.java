@@ -28,36 +28,4 @@ public final class Reasons {
 
     private Reasons() {
     }
-
-    /**
-     * The kind of a reason built from these constants, for metrics (a bounded set of tag values,
-     * where the reason texts carry builds and image names).
-     */
-    public static String kind(String reason) {
-        if (reason == null) {
-            return "none";
-        }
-        if (reason.startsWith("node(s) run Windows build ")) {
-            return "build_mismatch";
-        }
-        if (reason.startsWith("node(s) run Windows; pod needs ")) {
-            return "windows_unsupported";
-        }
-        if (reason.contains("; HostProcess pod needs windows")) {
-            return "host_process";
-        }
-        if (reason.equals(NODE_NOT_INDEXED)) {
-            return "not_indexed";
-        }
-        if (reason.startsWith("pod's images need conflicting platforms")) {
-            return "conflict";
-        }
-        if (reason.startsWith("image platform unknown")) {
-            return "unknown_denied";
-        }
-        if (reason.startsWith("pod annotation osfit.dev/image-platforms is invalid")) {
-            return "invalid_annotation";
-        }
-        return "platform_mismatch";
-    }
 }

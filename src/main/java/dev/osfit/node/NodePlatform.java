@@ -59,40 +59,6 @@ public final class NodePlatform {
         return INTERNED.computeIfAbsent(key, k -> new NodePlatform(os, architecture, windowsVersion, NEXT_ID.getAndIncrement()));
     }
 
-    /**
-     * The platform a node reports: labels first, then the deprecated beta labels, then
-     * status.nodeInfo. The revision is taken from the kernel version only when its build agrees with
-     * the label.
-     */
-    public static NodePlatform fromNode(String osLabel, String betaOsLabel, String archLabel, String betaArchLabel,
-                                        String windowsBuildLabel, String nodeInfoOs, String nodeInfoArch,
-                                        String kernelVersion) {
-        String os = firstNonBlank(osLabel, betaOsLabel, nodeInfoOs);
-        String arch = firstNonBlank(archLabel, betaArchLabel, nodeInfoArch);
-        OsVersion version = null;
-        if ("windows".equals(os)) {
-            OsVersion build = OsVersion.parse(windowsBuildLabel);
-            OsVersion kernel = OsVersion.parse(kernelVersion);
-            if (build == null) {
-                version = kernel;
-            } else if (kernel != null && kernel.withoutRevision().equals(build.withoutRevision())) {
-                version = kernel;
-            } else {
-                version = build;
-            }
-        }
-        return of(os, arch, version);
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
-    }
-
     public String os() {
         return os;
     }

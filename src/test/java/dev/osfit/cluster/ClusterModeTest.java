@@ -67,7 +67,7 @@ class ClusterModeTest {
         client.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
         client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
         JsonNode early = filter(List.of("win2019-1"));
-        assertThat(early.get("Error").asString()).isEqualTo(dev.osfit.web.TestAccess.indexNotReadyMessage());
+        assertThat(early.get("Error").asString()).isEqualTo(dev.osfit.extender.TestAccess.indexNotReadyMessage());
         assertThat(early.get("NodeNames").isNull()).isTrue();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->

@@ -23,7 +23,6 @@ import dev.osfit.node.NodePlatform;
 import dev.osfit.node.NodeSnapshot;
 import dev.osfit.platform.OsVersion;
 import dev.osfit.registry.RegistryTestAccess;
-import dev.osfit.wire.ExtenderDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +103,7 @@ class GateControllerTest {
         pods = new UnscheduledPods(client, java.time.Duration.ofMinutes(5));
         // The prefetch shares the watch, as in osfit.
         new PodPrefetcher(pods, registry.source());
-        controller = new GateController(pods, client, new ExtenderDecoder(), compiler, new OsfitProperties.ScoringProperties(10, 9, 100, 1, 3, 6, 5, 5).toScoring(),
+        controller = new GateController(pods, client, compiler, new OsfitProperties.ScoringProperties(10, 9, 100, 1, 3, 6, 5, 5).toScoring(),
                 () -> snapshot, properties);
         pods.start();
         controller.start();

@@ -2,6 +2,7 @@ package dev.osfit.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.osfit.OsfitConfiguration;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.osfit.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.osfit.web.Routes;
+import dev.osfit.extender.Routes;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

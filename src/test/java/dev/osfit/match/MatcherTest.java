@@ -97,7 +97,7 @@ class MatcherTest {
     void verdict(String name, PodFacts pod, NodePlatform node, Verdict.Outcome outcome, String reason, int score) {
         UnknownImagePolicy policy = name.contains("policy deny") ? UnknownImagePolicy.DENY : UnknownImagePolicy.ALLOW;
         Verdict v = matcher(pod, policy).verdict(node);
-        assertThat(v).isEqualTo(new Verdict(outcome, reason, score));
+        assertThat(v).satisfies(is(outcome, reason, score));
     }
 
     @Test
@@ -105,7 +105,7 @@ class MatcherTest {
         PodFacts pod = annotated(NGINX + " linux/amd64", LTSC2019, NGINX);
         String reason = String.format(Reasons.CONFLICT, LTSC2019 + ": windows(10.0.17763); " + NGINX + ": linux/amd64");
         for (NodePlatform node : List.of(LINUX_AMD64, WIN_17763, WIN_20348)) {
-            assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(node)).isEqualTo(new Verdict(UNRESOLVABLE, reason, 0));
+            assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(node)).satisfies(is(UNRESOLVABLE, reason, 0));
         }
     }
 
@@ -113,7 +113,7 @@ class MatcherTest {
     void ltsc2019AndLtsc2022ImagesConflictNoHostRunsBoth() {
         PodFacts pod = pod(LTSC2019, LTSC2022);
         String reason = String.format(Reasons.CONFLICT, LTSC2019 + ": windows(10.0.17763); " + LTSC2022 + ": windows(10.0.20348)");
-        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(WIN_17763)).isEqualTo(new Verdict(UNRESOLVABLE, reason, 0));
+        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(WIN_17763)).satisfies(is(UNRESOLVABLE, reason, 0));
     }
 
     @Test
@@ -136,13 +136,13 @@ class MatcherTest {
     void specOsNameThatDisagreesWithTheImagesIsAConflict() {
         PodFacts pod = with(pod(LTSC2019), "linux", Map.of(), List.of());
         assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(LINUX_AMD64))
-                .isEqualTo(new Verdict(UNRESOLVABLE, String.format(Reasons.CONFLICT, "spec.os.name: linux; " + LTSC2019 + ": windows(10.0.17763)"), 0));
+                .satisfies(is(UNRESOLVABLE, String.format(Reasons.CONFLICT, "spec.os.name: linux; " + LTSC2019 + ": windows(10.0.17763)"), 0));
     }
 
     @Test
     void anInvalidAnnotationMakesEveryNodeUnresolvable() {
         PodFacts pod = annotated("nginx amd64/", NGINX);
-        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(LINUX_AMD64)).isEqualTo(new Verdict(UNRESOLVABLE,
+        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(LINUX_AMD64)).satisfies(is(UNRESOLVABLE,
                 String.format(Reasons.INVALID_ANNOTATION, "entry 1: 'amd64/' is not a platform like linux/amd64 or windows(10.0.17763)/amd64"), 0));
     }
 
@@ -152,7 +152,7 @@ class MatcherTest {
         PodFacts pod = new PodFacts("default", "p", List.of(new PodFacts.Container("c", APP, false, true, false, true, false)),
                 null, Map.of(), List.of(), true, false, true, false, null);
         Matcher m = matcher(pod, UnknownImagePolicy.ALLOW);
-        assertThat(m.verdict(WIN_20348)).isEqualTo(new Verdict(UNRESOLVABLE,
+        assertThat(m.verdict(WIN_20348)).satisfies(is(UNRESOLVABLE,
                 String.format(Reasons.WINDOWS_UNSUPPORTED, "privileged containers, hugepages, memory-backed emptyDir, hostPID"), 0));
         assertThat(m.verdict(LINUX_AMD64).outcome()).isEqualTo(PASS);
         assertThat(matcher(base, UnknownImagePolicy.ALLOW).verdict(WIN_20348).outcome()).isEqualTo(PASS);
@@ -164,9 +164,9 @@ class MatcherTest {
                 List.of(new PodFacts.Container("c", LTSC2019, false, true, true, false, false)),
                 null, Map.of(), List.of(), false, false, false, false, null);
         Matcher m = matcher(pod, UnknownImagePolicy.ALLOW);
-        assertThat(m.verdict(WIN_26100)).isEqualTo(new Verdict(PASS, null, S.exactMatch()));
+        assertThat(m.verdict(WIN_26100)).satisfies(is(PASS, null, S.exactMatch()));
         assertThat(m.verdict(WIN_17763).outcome()).isEqualTo(PASS);
-        assertThat(m.verdict(LINUX_AMD64)).isEqualTo(new Verdict(UNRESOLVABLE, String.format(Reasons.HOST_PROCESS_NEEDS_WINDOWS, "linux"), 0));
+        assertThat(m.verdict(LINUX_AMD64)).satisfies(is(UNRESOLVABLE, String.format(Reasons.HOST_PROCESS_NEEDS_WINDOWS, "linux"), 0));
     }
 
     @Test
@@ -176,7 +176,7 @@ class MatcherTest {
         assertThat(m.requirements().known()).singleElement().extracting(PodRequirements.ImageNeed::source)
                 .isEqualTo(SelectorPlatforms.SOURCE);
         assertThat(m.verdict(WIN_20348).outcome()).isEqualTo(PASS);
-        assertThat(m.verdict(WIN_17763)).isEqualTo(new Verdict(UNRESOLVABLE,
+        assertThat(m.verdict(WIN_17763)).satisfies(is(UNRESOLVABLE,
                 String.format(Reasons.BUILD_MISMATCH, "10.0.17763", APP, "10.0.20348"), 0));
     }
 
@@ -204,8 +204,8 @@ class MatcherTest {
     @Test
     void specOsNameAloneKeepsAnUnknownImageOffTheOtherOs() {
         Matcher m = matcher(with(pod(APP), "windows", Map.of(), List.of()), UnknownImagePolicy.ALLOW);
-        assertThat(m.verdict(LINUX_AMD64)).isEqualTo(new Verdict(UNRESOLVABLE, String.format(Reasons.PLATFORM_MISMATCH, "linux", APP, "windows"), 0));
-        assertThat(m.verdict(WIN_20348)).isEqualTo(new Verdict(PASS, null, S.osOnly()));
+        assertThat(m.verdict(LINUX_AMD64)).satisfies(is(UNRESOLVABLE, String.format(Reasons.PLATFORM_MISMATCH, "linux", APP, "windows"), 0));
+        assertThat(m.verdict(WIN_20348)).satisfies(is(PASS, null, S.osOnly()));
     }
 
     @Test
@@ -256,6 +256,29 @@ class MatcherTest {
                 p.memoryEmptyDir(), p.podHostProcess(), p.platformAnnotation());
     }
 
+    /** The outcome, reason and score; the kind is checked by {@link #eachReasonCarriesItsKind}. */
+    static java.util.function.Consumer<Verdict> is(Verdict.Outcome outcome, String reason, int score) {
+        return v -> assertThat(new Object[] {v.outcome(), v.reason(), v.score()}).containsExactly(outcome, reason, score);
+    }
+
+    static List<Arguments> kinds() {
+        return List.of(
+                Arguments.of("a build mismatch", pod(LTSC2019), WIN_20348, Verdict.Kind.BUILD_MISMATCH),
+                Arguments.of("a build mismatch under Hyper-V", runtimeClass(pod(LTSC2025), HYPERV), WIN_20348, Verdict.Kind.BUILD_MISMATCH),
+                Arguments.of("an os mismatch", pod(LTSC2019), LINUX_AMD64, Verdict.Kind.PLATFORM_MISMATCH),
+                Arguments.of("an architecture mismatch", annotated(APP + " linux/amd64", APP), LINUX_ARM64, Verdict.Kind.PLATFORM_MISMATCH),
+                Arguments.of("a conflict", pod(LTSC2019, LTSC2022), WIN_17763, Verdict.Kind.CONFLICT),
+                Arguments.of("an invalid annotation", annotated("nginx amd64/", NGINX), LINUX_AMD64, Verdict.Kind.INVALID_ANNOTATION),
+                Arguments.of("a node not yet indexed", pod(LTSC2019), NodePlatform.NOT_INDEXED, Verdict.Kind.NOT_INDEXED),
+                Arguments.of("a pass", pod(LTSC2019), WIN_17763, Verdict.Kind.NONE));
+    }
+
+    @ParameterizedTest(name = "{0} carries kind {3}")
+    @MethodSource("kinds")
+    void eachReasonCarriesItsKind(String name, PodFacts pod, NodePlatform node, Verdict.Kind kind) {
+        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(node).kind()).isEqualTo(kind);
+    }
+
     static Matcher matcher(PodFacts pod, UnknownImagePolicy policy) {
         PodCompiler compiler = new PodCompiler(List.of(new WindowsTagTable()), policy, name -> HYPERV.equals(name) ? Isolation.HYPER_V : Isolation.PROCESS);
         return new Matcher(compiler.compile(pod).toCompletableFuture().join(), S);
@@ -288,7 +311,7 @@ class MatcherTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("isolationCases")
     void isolation(String name, PodFacts pod, NodePlatform node, Verdict.Outcome outcome, String reason, int score) {
-        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(node)).isEqualTo(new Verdict(outcome, reason, score));
+        assertThat(matcher(pod, UnknownImagePolicy.ALLOW).verdict(node)).satisfies(is(outcome, reason, score));
     }
 
     @Test

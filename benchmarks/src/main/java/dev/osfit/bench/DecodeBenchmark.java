@@ -1,6 +1,6 @@
 package dev.osfit.bench;
 
-import dev.osfit.wire.ExtenderDecoder;
+import dev.osfit.extender.ExtenderDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;

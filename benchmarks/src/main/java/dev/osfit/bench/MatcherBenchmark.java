@@ -8,7 +8,7 @@ import dev.osfit.match.Scoring;
 import dev.osfit.match.Verdict;
 import dev.osfit.node.NodeSnapshot;
 import dev.osfit.platform.Platform;
-import dev.osfit.wire.RequestNodes;
+import dev.osfit.extender.RequestNodes;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;

@@ -1,0 +1,104 @@
+package dev.osfit.extender;
+
+import dev.osfit.kube.BadRequestException;
+import dev.osfit.kube.PodReader;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.Response;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * POST /explain (the body of a /filter call) and, in cluster mode, GET /explain/{namespace}/{name}
+ * (a pod from the API server against every indexed node): per node the verdict, the reason, the score
+ * and the image platforms that decided, as JSON or, with {@code Accept: text/plain}, a table.
+ */
+@Component
+class ExplainHandler {
+
+    static final Duration POD_FETCH_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RequestBodies bodies;
+    private final PodMatching matching;
+    private final ObjectProvider<ApiClient> kubernetes;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    ExplainHandler(RequestBodies bodies, PodMatching matching, ObjectProvider<ApiClient> kubernetes) {
+        this.bodies = bodies;
+        this.matching = matching;
+        this.kubernetes = kubernetes;
+    }
+
+    Mono<ServerResponse> explainBody(ServerRequest request) {
+        return bodies.read(request).flatMap(body -> explain(body, request));
+    }
+
+    Mono<ServerResponse> explainPod(ServerRequest request) {
+        ApiClient client = kubernetes.getIfAvailable();
+        if (client == null) {
+            return Mono.error(new BadRequestException(
+                    "explaining a pod by name needs cluster mode (osfit.nodes.source=cluster); POST the /filter body to /explain instead"));
+        }
+        String namespace = request.pathVariable("namespace");
+        String name = request.pathVariable("name");
+        // client-java blocks: fetch on a thread meant for it, never on the event loop.
+        return Mono.fromCallable(() -> fetchPod(client, namespace, name))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(POD_FETCH_TIMEOUT)
+                .flatMap(pod -> pod.isEmpty()
+                        ? ServerResponse.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ExtenderEncoder.error("pod " + namespace + "/" + name + " not found"))
+                        : explain(args(pod.get()), request));
+    }
+
+    private Mono<ServerResponse> explain(byte[] body, ServerRequest request) {
+        return Mono.fromCallable(() -> matching.decoder().decodeArgs(body)).flatMap(args -> explain(args, request));
+    }
+
+    private Mono<ServerResponse> explain(ExtenderArgs args, ServerRequest request) {
+        return matching.match(args).flatMap(m -> {
+            Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher());
+            if (wantsText(request)) {
+                return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(explanation.table());
+            }
+            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json.writeValueAsBytes(explanation));
+        });
+    }
+
+    private static boolean wantsText(ServerRequest request) {
+        if (request.queryParam("format").map("text"::equals).orElse(false)) {
+            return true;
+        }
+        List<MediaType> accept = request.headers().accept();
+        return !accept.isEmpty() && accept.get(0).isCompatibleWith(MediaType.TEXT_PLAIN) && !accept.get(0).isWildcardType();
+    }
+
+    /** The pod as the API server has it, or empty when there is none. */
+    private static Optional<byte[]> fetchPod(ApiClient client, String namespace, String name) throws Exception {
+        try (Response response = new CoreV1Api(client).readNamespacedPod(name, namespace).buildCall(null).execute()) {
+            if (response.code() == 404) {
+                return Optional.empty();
+            }
+            if (!response.isSuccessful()) {
+                throw new IllegalStateException("the API server answered " + response.code() + " for pod " + namespace + "/" + name);
+            }
+            return Optional.of(response.body().bytes());
+        }
+    }
+
+    /** The pod as the API server sent it, against every node in the index. */
+    private ExtenderArgs args(byte[] pod) {
+        List<String> names = matching.catalog().names();
+        return new ExtenderArgs(PodReader.fromBytes(pod), RequestNodes.names(names.toArray(String[]::new), names.size()));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.osfit.extender;
+
+import dev.osfit.match.Matcher;
+import dev.osfit.match.Verdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * What operators watch: {@code osfit.extender.requests} (latency histogram per verb and answer
+ * status) and {@code osfit.filter.nodes} (nodes per filter outcome and reason kind; outcome
+ * {@code unchecked} for named nodes that standalone osfit passed without a node index). Counting is
+ * done per request, once per distinct verdict, never per node.
+ */
+@Component
+class ExtenderMetrics {
+
+    private final MeterRegistry registry;
+
+    ExtenderMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Times the answer to one request of this verb, tagged with its HTTP status. */
+    Mono<ServerResponse> timed(String verb, Mono<ServerResponse> answer) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return answer.doOnNext(response -> Timer.builder("osfit.extender.requests")
+                    .description("extender requests by verb and answer status")
+                    .tag("verb", verb).tag("status", String.valueOf(response.statusCode().value()))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(5))
+                    .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+        });
+    }
+
+    /** Counts one filter answer's nodes by outcome and reason kind. */
+    void filterOutcomes(RequestNodes nodes, Matcher matcher) {
+        // A request has a handful of distinct verdicts: a short linear table beats hashing per node.
+        Verdict[] seen = new Verdict[8];
+        int[] counts = new int[8];
+        int distinct = 0;
+        Map<Verdict, int[]> overflow = null;
+        int unchecked = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            Verdict v = matcher.verdict(nodes.platform(i));
+            if (nodes.platform(i) == null && v.passes()) {
+                unchecked++; // standalone, names only: passed without a check
+                continue;
+            }
+            int j = 0;
+            while (j < distinct && seen[j] != v) {
+                j++;
+            }
+            if (j < distinct) {
+                counts[j]++;
+            } else if (distinct < seen.length) {
+                seen[distinct] = v;
+                counts[distinct++] = 1;
+            } else {
+                if (overflow == null) {
+                    overflow = new IdentityHashMap<>();
+                }
+                overflow.computeIfAbsent(v, k -> new int[1])[0]++;
+            }
+        }
+        for (int j = 0; j < distinct; j++) {
+            count(seen[j], counts[j]);
+        }
+        if (overflow != null) {
+            overflow.forEach((v, n) -> count(v, n[0]));
+        }
+        if (unchecked > 0) {
+            Counter.builder("osfit.filter.nodes").description("nodes in filter answers by outcome and reason kind")
+                    .tag("outcome", "unchecked").tag("reason", "no_node_index").register(registry).increment(unchecked);
+        }
+    }
+
+    private void count(Verdict verdict, int n) {
+        Counter.builder("osfit.filter.nodes")
+                .description("nodes in filter answers by outcome and reason kind")
+                .tag("outcome", verdict.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                .tag("reason", verdict.kind().tag())
+                .register(registry).increment(n);
+    }
+}

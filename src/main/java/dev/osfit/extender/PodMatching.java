@@ -1,0 +1,72 @@
+package dev.osfit.extender;
+
+import dev.osfit.match.Matcher;
+import dev.osfit.match.PodCompiler;
+import dev.osfit.match.PodFacts;
+import dev.osfit.match.PodRequirements;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.scheduler.Schedulers;
+import dev.osfit.match.Scoring;
+import dev.osfit.node.NodeCatalog;
+import dev.osfit.node.NodeSource;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** The step filter and prioritize share: decode the request, compile the pod, know the nodes. */
+@Component
+class PodMatching {
+
+    private final ExtenderDecoder decoder;
+    private final PodCompiler compiler;
+    private final Scoring scoring;
+    private final NodeSource nodes;
+
+    PodMatching(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes) {
+        this.decoder = decoder;
+        this.compiler = compiler;
+        this.scoring = scoring;
+        this.nodes = nodes;
+    }
+
+    record Matched(ExtenderArgs args, Matcher matcher) {
+    }
+
+    /** Decodes, resolves named nodes from the current catalog and compiles the pod. */
+    Mono<Matched> match(byte[] body) {
+        return match(decoder.decodeArgs(body));
+    }
+
+    /** Resolves named nodes from the current catalog and compiles the pod. */
+    Mono<Matched> match(ExtenderArgs args) {
+        if (!args.nodes().full()) {
+            NodeCatalog catalog = nodes.current();
+            if (!catalog.ready()) {
+                throw new IndexNotReadyException();
+            }
+            args.nodes().resolve(catalog);
+        }
+        return matcher(args.pod()).map(matcher -> new Matched(args, matcher));
+    }
+
+    /**
+     * The pod's matcher. Usually every image is known at once (cache, annotation, static sources) and
+     * this stays on the calling thread; a lookup that completes later completes on a registry event
+     * loop or the JDK's timeout thread, so the rest of the request moves to the parallel scheduler.
+     */
+    Mono<Matcher> matcher(PodFacts pod) {
+        CompletableFuture<PodRequirements> requirements = compiler.compile(pod).toCompletableFuture();
+        Mono<PodRequirements> ready = requirements.isDone() ? Mono.just(requirements.join())
+                : Mono.fromFuture(requirements).publishOn(Schedulers.parallel());
+        return ready.map(r -> new Matcher(r, scoring));
+    }
+
+    /** The current catalog, or the empty one while it is not ready (nodes it cannot check pass). */
+    NodeCatalog catalog() {
+        NodeCatalog catalog = nodes.current();
+        return catalog.ready() ? catalog : NodeCatalog.EMPTY;
+    }
+
+    ExtenderDecoder decoder() {
+        return decoder;
+    }
+}

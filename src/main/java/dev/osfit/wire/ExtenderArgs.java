@@ -1,7 +1,0 @@
-package dev.osfit.wire;
-
-import dev.osfit.match.PodFacts;
-
-/** The filter and prioritize request (k8s.io/kube-scheduler/extender/v1 ExtenderArgs), as far as osfit reads it. */
-public record ExtenderArgs(PodFacts pod, RequestNodes nodes) {
-}
