@@ -81,9 +81,9 @@ class AdmissionHandler {
                         return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
                     }
                     return decide(req).map(d -> {
-                        boolean deny = "blocked".equals(d.outcome()) && properties.denyConflicts();
-                        String outcome = deny ? "denied" : d.outcome();
-                        Counter.builder("osfit.admission.decisions").tag("outcome", outcome).register(meters).increment();
+                        boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
+                        Outcome outcome = deny ? Outcome.DENIED : d.outcome();
+                        Counter.builder("osfit.admission.decisions").tag("outcome", outcome.tag()).register(meters).increment();
                         log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
                                 req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
                         return answer(uid, d, deny);
@@ -97,16 +97,16 @@ class AdmissionHandler {
         JsonNode pod = req.path("object");
         if (!"CREATE".equals(req.path("operation").asString("")) || !"Pod".equals(req.path("kind").path("kind").asString(""))
                 || !req.path("subResource").asString("").isEmpty() || !pod.isObject()) {
-            return Mono.just(new PodHints.Decision(null, "skipped", "not a pod CREATE"));
+            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, "not a pod CREATE"));
         }
         if (properties.excludedNamespaces().contains(req.path("namespace").asString(""))) {
-            return Mono.just(new PodHints.Decision(null, "skipped", "namespace excluded (osfit.admission.excluded-namespaces)"));
+            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, "namespace excluded (osfit.admission.excluded-namespaces)"));
         }
         if ("off".equals(pod.path("metadata").path("annotations").path(OPT_OUT).asString(""))) {
-            return Mono.just(new PodHints.Decision(null, "skipped", OPT_OUT + ": off"));
+            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, OPT_OUT + ": off"));
         }
         if (!pod.path("spec").path("nodeName").asString("").isEmpty()) {
-            return Mono.just(new PodHints.Decision(null, "skipped", "spec.nodeName is set"));
+            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, "spec.nodeName is set"));
         }
         PodFacts facts;
         try {

@@ -161,8 +161,7 @@ public final class GateController implements SmartLifecycle {
         } else {
             decision = hints.decide(podJson, requirements, nodes.current(), true);
         }
-        boolean certain = "hinted".equals(decision.outcome()) || "blocked".equals(decision.outcome());
-        if (!certain && !pastDeadline && stillLooking) {
+        if (!decision.outcome().certain() && !pastDeadline && stillLooking) {
             // Not certain yet, and the registry's answer is still on its way (the request budget gave up
             // waiting, the lookup did not): the sweep asks again, from the cache, until the deadline.
             return;
@@ -183,9 +182,9 @@ public final class GateController implements SmartLifecycle {
             log.warn("could not lift the gate from {}/{}: HTTP {}", namespace, name, e.getCode());
             return;
         }
-        if ("blocked".equals(decision.outcome())) {
+        if (decision.outcome() == Outcome.BLOCKED) {
             event(pod, "OsfitNoNode", "no node can run this pod: " + decision.reason());
-        } else if (!"hinted".equals(decision.outcome())) {
+        } else if (decision.outcome() != Outcome.HINTED) {
             event(pod, "OsfitGateTimeout", "osfit released the pod without placement hints" + (pastDeadline ? " after " + maxWait
                     + " (osfit.admission.gate.max-wait)" : "") + ": " + decision.reason());
         }

@@ -2,6 +2,7 @@ package dev.osfit.admission;
 
 import dev.osfit.match.Matcher;
 import dev.osfit.match.PodRequirements;
+import dev.osfit.node.NodeLabels;
 import dev.osfit.node.NodePlatform;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +20,11 @@ import java.util.TreeSet;
  * least one indexed platform can run it. Anything less and the pod is left to the extender. A pod that
  * no node can ever run, certainly, is blocked rather than left to land where it cannot start.
  *
- * <p>Terms name nodes by the labels kubelets set ({@value #OS}, {@value #ARCH}, {@value #WINDOWS_BUILD});
+ * <p>Terms name nodes by the labels kubelets set ({@value NodeLabels#OS}, {@value NodeLabels#ARCH}, {@value NodeLabels#WINDOWS_BUILD});
  * the index also reads the beta labels and nodeInfo, so a node known only from those is left out of a
  * hint (narrower, never wrong).
  */
 public final class HintPlanner {
-
-    public static final String OS = "kubernetes.io/os";
-    public static final String ARCH = "kubernetes.io/arch";
-    public static final String WINDOWS_BUILD = "node.kubernetes.io/windows-build";
 
     static final String INDEX_EMPTY = "node index not ready";
     static final String UNKNOWN_IMAGES = "platforms of %s unknown";
@@ -126,13 +123,13 @@ public final class HintPlanner {
             if (!"windows".equals(os)) {
                 // No build to tell apart: one term for all the architectures that fit.
                 List<String> archList = List.copyOf(arches.keySet());
-                terms.add(new Term(List.of(Requirement.in(OS, List.of(os)), Requirement.in(ARCH, archList))));
+                terms.add(new Term(List.of(Requirement.in(NodeLabels.OS, List.of(os)), Requirement.in(NodeLabels.ARCH, archList))));
                 summary.add(os + "/" + String.join("|", archList));
                 return;
             }
             arches.forEach((arch, builds) -> {
-                terms.add(new Term(List.of(Requirement.in(OS, List.of(os)), Requirement.in(ARCH, List.of(arch)),
-                        Requirement.in(WINDOWS_BUILD, List.copyOf(builds)))));
+                terms.add(new Term(List.of(Requirement.in(NodeLabels.OS, List.of(os)), Requirement.in(NodeLabels.ARCH, List.of(arch)),
+                        Requirement.in(NodeLabels.WINDOWS_BUILD, List.copyOf(builds)))));
                 summary.add(os + "/" + arch + " " + String.join("|", builds));
             });
         });

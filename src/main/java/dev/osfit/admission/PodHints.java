@@ -29,9 +29,9 @@ final class PodHints {
      * A patch to apply (null: none), a word for the metrics and logs, why, and a warning for the pod's
      * author (null: none), which {@code kubectl} prints.
      */
-    record Decision(ArrayNode patch, String outcome, String reason, String warning) {
+    record Decision(ArrayNode patch, Outcome outcome, String reason, String warning) {
 
-        Decision(ArrayNode patch, String outcome, String reason) {
+        Decision(ArrayNode patch, Outcome outcome, String reason) {
             this(patch, outcome, reason, null);
         }
     }
@@ -77,7 +77,7 @@ final class PodHints {
             // Admitted, but held Pending with the reason shown, rather than placed where it cannot start.
             ArrayNode ops = gated ? ungate(pod) : json.createArrayNode();
             ops.addAll(patches.hint(pod, new HintPlanner.Hint(List.of(HintPlanner.NO_NODE_TERM), "none", 0), "blocked: " + block.reason()));
-            return new Decision(ops, "blocked", block.reason(), warning("no node can run this pod: " + block.reason()));
+            return new Decision(ops, Outcome.BLOCKED, block.reason(), warning("no node can run this pod: " + block.reason()));
         }
         if (plan instanceof HintPlanner.Unchanged u) {
             Decision d = unchanged(pod, u.reason(), gated);
@@ -98,7 +98,7 @@ final class PodHints {
         String text = "hinted: " + hint.summary() + (hint.unlabelled() > 0 ? " (" + hint.unlabelled() + " unlabelled nodes left out)" : "");
         ArrayNode ops = gated ? ungate(pod) : json.createArrayNode();
         ops.addAll(patches.hint(pod, hint, text));
-        return new Decision(ops, "hinted", hint.summary());
+        return new Decision(ops, Outcome.HINTED, hint.summary());
     }
 
     /** "osfit: " and the text, cut to {@link #MAX_WARNING} characters. */
@@ -125,7 +125,7 @@ final class PodHints {
     Decision unchanged(JsonNode pod, String reason, boolean gated) {
         ArrayNode ops = gated ? ungate(pod) : json.createArrayNode();
         ops.addAll(patches.unchanged(pod, "unchanged: " + reason));
-        return new Decision(ops, "unchanged", reason);
+        return new Decision(ops, Outcome.UNCHANGED, reason);
     }
 
     /** Hold the pod with osfit's scheduling gate while its images are looked up. */
@@ -139,7 +139,7 @@ final class PodHints {
             add.put("path", "/spec/schedulingGates").putArray("value").add(gate);
         }
         ops.addAll(patches.unchanged(pod, "gated: " + reason));
-        return new Decision(ops, "gated", reason);
+        return new Decision(ops, Outcome.GATED, reason);
     }
 
     /** Whether the pod carries osfit's gate. */

@@ -2,6 +2,7 @@ package dev.osfit.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.osfit.node.NodeLabels;
 import dev.osfit.node.NodePlatform;
 import dev.osfit.node.NodeSnapshot;
 import dev.osfit.node.NodeSource;
@@ -64,11 +65,11 @@ class AdmissionTest {
     static void node(String name, String os, String arch, String version, String zone) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("kubernetes.io/hostname", name);
-        labels.put(HintPlanner.OS, os);
-        labels.put(HintPlanner.ARCH, arch);
+        labels.put(NodeLabels.OS, os);
+        labels.put(NodeLabels.ARCH, arch);
         labels.put("topology.kubernetes.io/zone", zone);
         if (version != null) {
-            labels.put(HintPlanner.WINDOWS_BUILD, OsVersion.parse(version).buildString());
+            labels.put(NodeLabels.WINDOWS_BUILD, OsVersion.parse(version).buildString());
             labels.put("revision", version);
         }
         NODES.put(name, labels);
@@ -102,7 +103,7 @@ class AdmissionTest {
         @Primary
         NodeSource exampleNodes() {
             Map<String, NodePlatform> platforms = new LinkedHashMap<>();
-            NODES.forEach((name, labels) -> platforms.put(name, NodePlatform.of(labels.get(HintPlanner.OS), labels.get(HintPlanner.ARCH),
+            NODES.forEach((name, labels) -> platforms.put(name, NodePlatform.of(labels.get(NodeLabels.OS), labels.get(NodeLabels.ARCH),
                     labels.containsKey("revision") ? OsVersion.parse(labels.get("revision")) : null)));
             NodeSnapshot snapshot = NodeSnapshot.of(platforms, true);
             return () -> snapshot;
@@ -291,7 +292,7 @@ class AdmissionTest {
     @Test
     void anAlreadyConstrainedPodKeepsItsSelectorAndAdmitsTheSameNodesAsFilter() throws IOException {
         ObjectNode pod = pod("selected", List.of(image("/win/iis:ltsc2019")), null);
-        ((ObjectNode) pod.get("spec")).putObject("nodeSelector").put(HintPlanner.OS, "windows");
+        ((ObjectNode) pod.get("spec")).putObject("nodeSelector").put(NodeLabels.OS, "windows");
         JsonNode patched = admit(pod);
         assertThat(patched.get("spec").get("nodeSelector")).isEqualTo(pod.get("spec").get("nodeSelector"));
         assertThat(admitted(patched)).isEqualTo(filterPasses(pod));
