@@ -1,7 +1,6 @@
 package dev.osfit;
 
 import dev.osfit.config.OsfitProperties;
-import dev.osfit.extender.ExtenderDecoder;
 import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.WindowsTagTable;
 import dev.osfit.match.Isolation;
@@ -17,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the plain-Java core (decoder, compiler, scoring) from {@link OsfitProperties}: the one place
+ * Wires the plain-Java core (compiler, scoring) from {@link OsfitProperties}: the one place
  * that sees every feature, so that no feature package needs another above it.
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,10 +32,6 @@ public class OsfitConfiguration {
         return server -> server.readTimeout(properties.requestReadTimeout()).requestTimeout(properties.requestReadTimeout());
     }
 
-    @Bean
-    ExtenderDecoder extenderDecoder() {
-        return new ExtenderDecoder();
-    }
 
     @Bean
     Scoring scoring(OsfitProperties properties) {

@@ -27,10 +27,10 @@ import tools.jackson.core.JsonToken;
  * of each node object; everything else is skipped without building strings. The pod (a few KB) is
  * bound to narrow records. Thread-safe.
  */
-public final class ExtenderDecoder {
+final class ExtenderDecoder {
 
     /** Decodes ExtenderArgs ({@code Pod}, {@code Nodes}, {@code NodeNames}). */
-    public ExtenderArgs decodeArgs(byte[] body) {
+    ExtenderArgs decodeArgs(byte[] body) {
         Object[] read = new Object[3]; // pod, nodes, names
         decode(body, (key, value, p) -> {
             if (key.equalsIgnoreCase("Pod")) {
@@ -52,7 +52,7 @@ public final class ExtenderDecoder {
 
     /** Decodes ExtenderPreemptionArgs ({@code Pod}, {@code NodeNameToVictims}, {@code NodeNameToMetaVictims}). */
     @SuppressWarnings("unchecked")
-    public PreemptionArgs decodePreemption(byte[] body) {
+    PreemptionArgs decodePreemption(byte[] body) {
         Object[] read = new Object[3]; // pod, victims, meta victims
         decode(body, (key, value, p) -> {
             if (key.equalsIgnoreCase("Pod")) {
@@ -170,7 +170,7 @@ public final class ExtenderDecoder {
                 throw new BadRequestException("Nodes.items[" + n + "].metadata.name is missing");
             }
             names[n] = reader.name();
-            platforms[n] = reader.facts().platform();
+            platforms[n] = reader.platform();
             n++;
         }
         return RequestNodes.full(body, n, names, platforms, starts, ends);

@@ -12,13 +12,13 @@ import java.util.Map;
  * Nodes requests. Every input node lands in exactly one of the result, FailedNodes or
  * FailedAndUnresolvableNodes.
  */
-public final class ExtenderEncoder {
+final class ExtenderEncoder {
 
     private ExtenderEncoder() {
     }
 
     /** ExtenderFilterResult. */
-    public static byte[] filter(RequestNodes nodes, Matcher matcher) {
+    static byte[] filter(RequestNodes nodes, Matcher matcher) {
         JsonOut out = new JsonOut(nodes.full() ? estimateFullSize(nodes) : 32 * nodes.size() + 128);
         boolean full = nodes.full();
         out.raw(full ? "{\"Nodes\":{\"metadata\":{},\"items\":[" : "{\"Nodes\":null,\"NodeNames\":[");
@@ -77,7 +77,7 @@ public final class ExtenderEncoder {
     }
 
     /** HostPriorityList: every input node with its score; nodes the pod cannot run on score 0. */
-    public static byte[] prioritize(RequestNodes nodes, Matcher matcher) {
+    static byte[] prioritize(RequestNodes nodes, Matcher matcher) {
         JsonOut out = new JsonOut(48 * nodes.size() + 2);
         out.raw('[');
         for (int i = 0; i < nodes.size(); i++) {
@@ -90,7 +90,7 @@ public final class ExtenderEncoder {
     }
 
     /** ExtenderPreemptionResult: the candidates kept, always in NodeNameToMetaVictims form (the only one kube-scheduler reads). */
-    public static byte[] preempt(List<PreemptionArgs.NodeVictims> kept) {
+    static byte[] preempt(List<PreemptionArgs.NodeVictims> kept) {
         JsonOut out = new JsonOut(128 * kept.size() + 64);
         out.raw("{\"NodeNameToMetaVictims\":{");
         for (int i = 0; i < kept.size(); i++) {
@@ -111,14 +111,14 @@ public final class ExtenderEncoder {
     }
 
     /** An ExtenderFilterResult that fails the scheduling attempt with this text. */
-    public static byte[] filterError(String message) {
+    static byte[] filterError(String message) {
         return new JsonOut(message.length() + 128)
                 .raw("{\"Nodes\":null,\"NodeNames\":null,\"FailedNodes\":null,\"FailedAndUnresolvableNodes\":null,\"Error\":")
                 .string(message).raw('}').toByteArray();
     }
 
     /** An error body: {@code {"Error": message}}, the protocol's own field for what went wrong. */
-    public static byte[] error(String message) {
+    static byte[] error(String message) {
         return new JsonOut(message.length() + 16).raw("{\"Error\":").string(message).raw('}').toByteArray();
     }
 }

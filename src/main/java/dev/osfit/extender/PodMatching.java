@@ -21,8 +21,8 @@ class PodMatching {
     private final Scoring scoring;
     private final NodeSource nodes;
 
-    PodMatching(ExtenderDecoder decoder, PodCompiler compiler, Scoring scoring, NodeSource nodes) {
-        this.decoder = decoder;
+    PodMatching(PodCompiler compiler, Scoring scoring, NodeSource nodes) {
+        this.decoder = new ExtenderDecoder();
         this.compiler = compiler;
         this.scoring = scoring;
         this.nodes = nodes;

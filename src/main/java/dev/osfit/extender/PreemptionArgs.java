@@ -7,7 +7,7 @@ import java.util.List;
  * The preempt request (ExtenderPreemptionArgs): the pod and, per candidate node, the UIDs of the
  * victims kube-scheduler would evict there, from NodeNameToVictims or NodeNameToMetaVictims.
  */
-public record PreemptionArgs(PodFacts pod, List<NodeVictims> candidates) {
+record PreemptionArgs(PodFacts pod, List<NodeVictims> candidates) {
 
     public record NodeVictims(String node, List<String> victimUids, long numPDBViolations) {
 

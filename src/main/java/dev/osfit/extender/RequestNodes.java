@@ -8,7 +8,7 @@ import dev.osfit.node.NodePlatform;
  * node objects, of which osfit keeps the name, the platform and where the object's bytes lie in the
  * request body, so that a passing node goes back byte for byte as kube-scheduler sent it.
  */
-public final class RequestNodes {
+final class RequestNodes {
 
     private final boolean full;
     private final byte[] body;
@@ -29,7 +29,7 @@ public final class RequestNodes {
     }
 
     /** Names-only candidates, as a NodeNames request carries them. */
-    public static RequestNodes ofNames(String... names) {
+    static RequestNodes ofNames(String... names) {
         return names(names.clone(), names.length);
     }
 
@@ -42,20 +42,20 @@ public final class RequestNodes {
     }
 
     /** True when the request carried full node objects ({@code Nodes}), false for {@code NodeNames}. */
-    public boolean full() {
+    boolean full() {
         return full;
     }
 
-    public int size() {
+    int size() {
         return count;
     }
 
-    public String name(int i) {
+    String name(int i) {
         return names[i];
     }
 
     /** The node's platform; null when osfit does not know it. Names-only requests need {@link #resolve} first. */
-    public NodePlatform platform(int i) {
+    NodePlatform platform(int i) {
         return platforms[i];
     }
 
@@ -63,7 +63,7 @@ public final class RequestNodes {
      * Looks up the platform of every named node in the catalog (names-only requests; no-op for full
      * nodes). A name a complete catalog does not hold becomes {@link NodePlatform#NOT_INDEXED}.
      */
-    public RequestNodes resolve(NodeCatalog catalog) {
+    RequestNodes resolve(NodeCatalog catalog) {
         if (!full) {
             catalog.platformsOf(names, count, platforms, catalog.complete() ? NodePlatform.NOT_INDEXED : null);
         }
@@ -71,7 +71,7 @@ public final class RequestNodes {
     }
 
     /** Number of nodes whose platform is not known. */
-    public int unknownCount() {
+    int unknownCount() {
         int n = 0;
         for (int i = 0; i < count; i++) {
             if (platforms[i] == null || platforms[i] == NodePlatform.NOT_INDEXED) {

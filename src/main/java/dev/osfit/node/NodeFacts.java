@@ -15,8 +15,17 @@ public record NodeFacts(String os, String betaOs, String arch, String betaArch, 
      * when they disagree: it is what kube-scheduler's selectors see).
      */
     public NodePlatform platform() {
-        String effectiveOs = firstNonBlank(os, betaOs, nodeInfoOs);
-        String effectiveArch = firstNonBlank(arch, betaArch, nodeInfoArch);
+        return platform(os, betaOs, arch, betaArch, windowsBuild, nodeInfoOs, nodeInfoArch, kernelVersion);
+    }
+
+    /**
+     * {@link #platform()} from the fields themselves, for a streaming reader that does not build the
+     * record: a full node list is decoded without allocating per node beyond the strings it keeps.
+     */
+    public static NodePlatform platform(String os, String betaOs, String arch, String betaArch, String windowsBuild,
+                                        String nodeInfoOs, String nodeInfoArch, String kernelVersion) {
+        String effectiveOs = firstNonBlank(firstNonBlank(os, betaOs), nodeInfoOs);
+        String effectiveArch = firstNonBlank(firstNonBlank(arch, betaArch), nodeInfoArch);
         OsVersion version = null;
         if ("windows".equals(effectiveOs)) {
             OsVersion build = OsVersion.parse(windowsBuild);
@@ -38,12 +47,7 @@ public record NodeFacts(String os, String betaOs, String arch, String betaArch, 
         return effectiveOs != null && (arch != null || betaArch != null) && !"windows".equals(effectiveOs);
     }
 
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
+    private static String firstNonBlank(String a, String b) {
+        return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
     }
 }

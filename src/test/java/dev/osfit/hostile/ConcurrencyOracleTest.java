@@ -15,9 +15,7 @@ import dev.osfit.node.NodeIndex;
 import dev.osfit.node.NodePlatform;
 import dev.osfit.node.NodeSnapshot;
 import dev.osfit.platform.OsVersion;
-import dev.osfit.extender.ExtenderArgs;
-import dev.osfit.extender.ExtenderDecoder;
-import dev.osfit.extender.ExtenderEncoder;
+import dev.osfit.extender.ExtenderCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -84,7 +82,6 @@ class ConcurrencyOracleTest {
             index.put("node-" + i, PLATFORMS[seed.nextInt(PLATFORMS.length)]);
         }
         index.markSynced();
-        ExtenderDecoder decoder = new ExtenderDecoder();
         JsonMapper json = JsonMapper.builder().build();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger checked = new AtomicInteger();
@@ -123,10 +120,10 @@ class ConcurrencyOracleTest {
                         }
                         String body = "{\"Pod\":" + pod.json() + ",\"Nodes\":null,\"NodeNames\":" + json.writeValueAsString(names) + "}";
                         NodeSnapshot snapshot = index.snapshot();
-                        ExtenderArgs args = decoder.decodeArgs(body.getBytes(StandardCharsets.UTF_8));
-                        args.nodes().resolve(snapshot);
+                        ExtenderCodec.Request args = ExtenderCodec.decode(body.getBytes(StandardCharsets.UTF_8));
+                        args.resolve(snapshot);
                         Matcher matcher = new Matcher(compiler.compile(args.pod()).toCompletableFuture().join(), Scoring.DEFAULTS);
-                        JsonNode answer = json.readTree(ExtenderEncoder.filter(args.nodes(), matcher));
+                        JsonNode answer = json.readTree(args.filter(matcher));
                         String problem = oracle(pod, names, snapshot, answer);
                         if (problem != null) {
                             problems.add(problem);

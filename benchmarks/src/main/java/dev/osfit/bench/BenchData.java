@@ -5,9 +5,7 @@ import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodFacts;
 import dev.osfit.match.UnknownImagePolicy;
 import dev.osfit.node.NodeIndex;
-import dev.osfit.extender.ExtenderArgs;
-import dev.osfit.extender.ExtenderDecoder;
-import dev.osfit.extender.RequestNodes;
+import dev.osfit.extender.ExtenderCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +69,7 @@ public final class BenchData {
 
     /** A synced node index holding these nodes, built from their JSON as the informer would see them. */
     public static NodeIndex index(List<RealisticNodes.Node> nodes) {
-        RequestNodes decoded = new ExtenderDecoder().decodeArgs(fullRequest(WINDOWS_POD, nodes)).nodes();
+        ExtenderCodec.Request decoded = ExtenderCodec.decode(fullRequest(WINDOWS_POD, nodes));
         NodeIndex index = new NodeIndex();
         for (int i = 0; i < decoded.size(); i++) {
             index.put(decoded.name(i), decoded.platform(i));
@@ -81,8 +79,7 @@ public final class BenchData {
     }
 
     public static PodFacts podFacts(String pod) {
-        ExtenderArgs args = new ExtenderDecoder().decodeArgs(namesRequest(pod, List.of()));
-        return args.pod();
+        return ExtenderCodec.decode(namesRequest(pod, List.of())).pod();
     }
 
     /** The compiler as osfit wires it without a registry: the annotation, the Windows tag table, the pod's selectors. */

@@ -1,6 +1,6 @@
 package dev.osfit.bench;
 
-import dev.osfit.extender.ExtenderDecoder;
+import dev.osfit.extender.ExtenderCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -27,7 +27,6 @@ public class DecodeBenchmark {
     public String impl;
 
     private byte[] body;
-    private final ExtenderDecoder decoder = new ExtenderDecoder();
 
     @Setup
     public void setup() {
@@ -38,7 +37,7 @@ public class DecodeBenchmark {
     @Benchmark
     public int decode() {
         if (impl.equals("osfit")) {
-            return decoder.decodeArgs(body).nodes().size();
+            return ExtenderCodec.decode(body).size();
         }
         Baseline.Args args = Baseline.decode(body);
         return args.nodes != null ? args.nodes.getItems().size() : args.nodeNames.size();

@@ -3,9 +3,7 @@ package dev.osfit.bench;
 import dev.osfit.match.Matcher;
 import dev.osfit.match.Scoring;
 import dev.osfit.match.Verdict;
-import dev.osfit.extender.ExtenderArgs;
-import dev.osfit.extender.ExtenderDecoder;
-import dev.osfit.extender.ExtenderEncoder;
+import dev.osfit.extender.ExtenderCodec;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import java.util.ArrayList;
@@ -36,7 +34,7 @@ public class EncodeBenchmark {
     @Param({"osfit", "baseline"})
     public String impl;
 
-    private ExtenderArgs args;
+    private ExtenderCodec.Request args;
     private Matcher matcher;
     private Baseline.FilterResult baselineResult;
 
@@ -44,11 +42,11 @@ public class EncodeBenchmark {
     public void setup() {
         var all = BenchData.nodes(nodes);
         byte[] full = BenchData.fullRequest(BenchData.WINDOWS_POD, all);
-        args = new ExtenderDecoder().decodeArgs(form.equals("full") ? full : BenchData.namesRequest(BenchData.WINDOWS_POD, all));
-        ExtenderArgs fullArgs = new ExtenderDecoder().decodeArgs(full);
+        args = ExtenderCodec.decode(form.equals("full") ? full : BenchData.namesRequest(BenchData.WINDOWS_POD, all));
+        ExtenderCodec.Request fullArgs = ExtenderCodec.decode(full);
         matcher = new Matcher(BenchData.compiler().compile(args.pod()).toCompletableFuture().join(), Scoring.DEFAULTS);
         if (!form.equals("full")) {
-            args.nodes().resolve(BenchData.index(all).snapshot());
+            args.resolve(BenchData.index(all).snapshot());
         }
         if (impl.equals("baseline")) {
             Baseline.Args decoded = Baseline.decode(full);
@@ -57,13 +55,13 @@ public class EncodeBenchmark {
             List<String> passingNames = new ArrayList<>();
             baselineResult.failedNodes = new HashMap<>();
             baselineResult.failedAndUnresolvableNodes = new HashMap<>();
-            for (int i = 0; i < fullArgs.nodes().size(); i++) {
-                Verdict v = matcher.verdict(fullArgs.nodes().platform(i));
+            for (int i = 0; i < fullArgs.size(); i++) {
+                Verdict v = matcher.verdict(fullArgs.platform(i));
                 if (v.passes()) {
                     passing.add(decoded.nodes.getItems().get(i));
-                    passingNames.add(fullArgs.nodes().name(i));
+                    passingNames.add(fullArgs.name(i));
                 } else {
-                    baselineResult.failedAndUnresolvableNodes.put(fullArgs.nodes().name(i), v.reason());
+                    baselineResult.failedAndUnresolvableNodes.put(fullArgs.name(i), v.reason());
                 }
             }
             if (form.equals("full")) {
@@ -77,7 +75,7 @@ public class EncodeBenchmark {
     @Benchmark
     public int encode() {
         if (impl.equals("osfit")) {
-            return ExtenderEncoder.filter(args.nodes(), matcher).length;
+            return args.filter(matcher).length;
         }
         return Baseline.encode(baselineResult).length();
     }

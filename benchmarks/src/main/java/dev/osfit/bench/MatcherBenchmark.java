@@ -8,7 +8,7 @@ import dev.osfit.match.Scoring;
 import dev.osfit.match.Verdict;
 import dev.osfit.node.NodeSnapshot;
 import dev.osfit.platform.Platform;
-import dev.osfit.extender.RequestNodes;
+import dev.osfit.extender.ExtenderCodec;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -74,7 +74,7 @@ public class MatcherBenchmark {
     private long osfit() {
         PodRequirements requirements = compiler.compile(facts).toCompletableFuture().join();
         Matcher matcher = new Matcher(requirements, Scoring.DEFAULTS);
-        RequestNodes candidates = RequestNodes.ofNames(names).resolve(snapshot);
+        ExtenderCodec.Request candidates = ExtenderCodec.names(facts, names).resolve(snapshot);
         long sum = 0;
         for (int i = 0; i < candidates.size(); i++) {
             Verdict v = matcher.verdict(candidates.platform(i));
