@@ -11,7 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The JSONPatch (RFC 6902) that writes a {@link HintPlanner.Hint} into a pod, merged with the pod's
  * own required node affinity: the pod's terms are ORed, the hint's terms are ORed, and the pod must
  * satisfy both, so every pod term is combined with every hint term (requirements of a term are
- * ANDed). The result admits a node only if the pod already admitted it: nothing is ever widened.
+ * ANDed). The result admits a node only if the pod already admitted it: nothing is ever widened (a
+ * pod term that matches no node is kept as it is, and a pod whose required affinity is invalid is not
+ * patched at all: {@link #invalidRequired}).
  */
 final class AffinityPatch {
 
@@ -24,9 +26,44 @@ final class AffinityPatch {
         this.json = json;
     }
 
-    /** How many terms the pod would have: its own terms (at least one, the whole) times the hint's. */
+    /** How many terms the pod would have: each of its own terms (at least one, the whole) times the hint's. */
     static int mergedTermCount(JsonNode pod, HintPlanner.Hint hint) {
-        return Math.max(1, existingTerms(pod).size()) * hint.terms().size();
+        List<JsonNode> own = existingTerms(pod);
+        if (own.isEmpty()) {
+            return hint.terms().size();
+        }
+        int count = 0;
+        for (JsonNode term : own) {
+            count += matchesNothing(term) ? 1 : hint.terms().size();
+        }
+        return count;
+    }
+
+    /**
+     * Why the pod's required node affinity cannot be narrowed, or null when it can (or there is none): the
+     * API server rejects a pod whose required node affinity has no terms or a term that is not an object,
+     * and osfit must not turn such a pod into a valid one.
+     */
+    static String invalidRequired(JsonNode pod) {
+        JsonNode nodeAffinity = pod.path("spec").path("affinity").path("nodeAffinity");
+        if (!nodeAffinity.has(REQUIRED) || nodeAffinity.get(REQUIRED).isNull()) {
+            return null;
+        }
+        JsonNode terms = nodeAffinity.get(REQUIRED).path("nodeSelectorTerms");
+        if (!terms.isArray() || terms.isEmpty()) {
+            return "the pod's required node affinity has no nodeSelectorTerms (the API server rejects it)";
+        }
+        for (JsonNode term : terms) {
+            if (!term.isObject()) {
+                return "a nodeSelectorTerm of the pod is not an object (the API server rejects it)";
+            }
+        }
+        return null;
+    }
+
+    /** A term with no expressions and no fields: component-helpers' nodeaffinity matches no node with it. */
+    private static boolean matchesNothing(JsonNode term) {
+        return term.path("matchExpressions").isEmpty() && term.path("matchFields").isEmpty();
     }
 
     static boolean hasRequiredTerms(JsonNode pod) {
@@ -42,6 +79,11 @@ final class AffinityPatch {
             hint.terms().forEach(t -> merged.add(term(json.createObjectNode(), t)));
         } else {
             for (JsonNode own : existing) {
+                if (matchesNothing(own)) {
+                    // An empty term admits no node; adding requirements to it would make it admit some.
+                    merged.add(own.deepCopy());
+                    continue;
+                }
                 for (HintPlanner.Term t : hint.terms()) {
                     merged.add(term(own.deepCopy(), t));
                 }

@@ -72,6 +72,10 @@ final class PodHints {
      * none, or narrowed term by term (so a hint of several terms cannot join existing terms).
      */
     Decision decide(JsonNode pod, PodRequirements requirements, NodeCatalog catalog, boolean gated) {
+        String invalid = AffinityPatch.invalidRequired(pod);
+        if (invalid != null) {
+            return unchanged(pod, invalid, gated);
+        }
         HintPlanner.Plan plan = HintPlanner.plan(new Matcher(requirements, scoring), catalog.platforms(), certain);
         if (plan instanceof HintPlanner.Block block) {
             // Admitted, but held Pending with the reason shown, rather than placed where it cannot start.

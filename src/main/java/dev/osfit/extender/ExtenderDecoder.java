@@ -85,6 +85,10 @@ final class ExtenderDecoder {
         if (body == null || body.length == 0) {
             throw new BadRequestException("empty request body: expected a JSON object");
         }
+        if (!utf8(body)) {
+            // Node byte ranges are offsets into the body, copied back into the answer: UTF-8 only (RFC 8259 8.1).
+            throw new BadRequestException("request body must be UTF-8 JSON (found a UTF-16 or UTF-32 byte order mark or NUL bytes)");
+        }
         try (JsonParser p = PodReader.parser(body)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -108,6 +112,19 @@ final class ExtenderDecoder {
         } catch (JacksonException e) {
             throw PodReader.malformed(e);
         }
+    }
+
+    /** What Jackson would read as UTF-16 or UTF-32: a byte order mark, or a NUL among the first four bytes. */
+    private static boolean utf8(byte[] body) {
+        if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
+            return false;
+        }
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static PodFacts readPod(JsonParser p, JsonToken value) {

@@ -98,6 +98,7 @@ class RequestBodies {
         }
         log.error("{}: internal error", verb, error);
         return ServerResponse.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(ExtenderEncoder.error("osfit internal error: " + error));
+                // The log has the details; the answer names no internals.
+                .bodyValue(ExtenderEncoder.error("osfit internal error (details in osfit's log)"));
     }
 }

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -258,6 +260,16 @@ class AdmissionTest {
         assertThat(annotation(patched)).isEqualTo("unchanged: " + HintPlanner.NO_NODE);
         assertThat(response.get("warnings").get(0).asString())
                 .isEqualTo("osfit: " + HintPlanner.NO_NODE + " {" + image("/team/unknown:1.0") + ": windows(10.0.26200)/amd64}");
+    }
+
+    @ParameterizedTest(name = "required node affinity {0} is invalid: the pod is left for the API server to reject")
+    @ValueSource(strings = {"{}", "{\"nodeSelectorTerms\":null}", "{\"nodeSelectorTerms\":[]}", "{\"nodeSelectorTerms\":[null]}"})
+    void anInvalidRequiredAffinityIsNeverMadeValid(String required) throws IOException {
+        JsonNode pod = pod("invalid", List.of(image("/win/iis:ltsc2019")),
+                "{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":" + required + "}}");
+        JsonNode patched = admit(pod);
+        assertThat(patched.get("spec").get("affinity")).isEqualTo(pod.get("spec").get("affinity"));
+        assertThat(annotation(patched)).startsWith("unchanged: ").contains("the API server rejects it");
     }
 
     @Test

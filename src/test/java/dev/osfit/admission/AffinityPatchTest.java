@@ -51,6 +51,12 @@ class AffinityPatchTest {
                         List.of("win2019-a", "win2019-b")),
                 Arguments.of("each of a pod's own terms is narrowed, never widened", ZONE_A_OR_LINUX, null, WIN2019, List.of("win2019-a")),
                 Arguments.of("a block admits no node at all", null, null, BLOCK, List.of()),
+                Arguments.of("an empty term matches no node and still matches none", """
+                        {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{}]}}}""", null, WIN2019,
+                        List.of()),
+                Arguments.of("a term with empty expressions stays empty beside a term that is narrowed", """
+                        {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[]},
+                          {"matchExpressions":[{"key":"zone","operator":"In","values":["b"]}]}]}}}""", null, WIN2019, List.of("win2019-b")),
                 Arguments.of("a block narrows each of a pod's own terms to no node", ZONE_A_OR_LINUX, Map.of("a", "b"), BLOCK, List.of()));
     }
 

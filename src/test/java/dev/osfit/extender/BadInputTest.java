@@ -70,7 +70,17 @@ class BadInputTest {
                         "NodeNameToMetaVictims[n1].NumPDBViolations: expected an integer, found a string"),
                 Arguments.of("invalid UTF-8", "/filter", concat(utf8("{\"Pod\":" + POD + ",\"NodeNames\":[\"n"),
                         new byte[] {(byte) 0xc3, (byte) 0x28}, utf8("\"]}")), "malformed JSON"),
-                Arguments.of("an empty body", "/filter", "", "empty request body"));
+                Arguments.of("an empty body", "/filter", "", "empty request body"),
+                Arguments.of("a UTF-16 body with nodes", "/filter", utf16("{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"n\"}}]}}",
+                        java.nio.charset.StandardCharsets.UTF_16BE), "request body must be UTF-8"),
+                Arguments.of("a UTF-16LE body with a byte order mark", "/prioritize", utf16("\uFEFF{\"Pod\":" + POD + ",\"NodeNames\":[\"n\"]}",
+                        java.nio.charset.StandardCharsets.UTF_16LE), "request body must be UTF-8"),
+                Arguments.of("a UTF-32 body", "/filter", utf16("{\"Pod\":" + POD + ",\"NodeNames\":[\"n\"]}",
+                        java.nio.charset.Charset.forName("UTF-32BE")), "request body must be UTF-8"));
+    }
+
+    static byte[] utf16(String text, java.nio.charset.Charset charset) {
+        return text.getBytes(charset);
     }
 
     @ParameterizedTest(name = "{0} -> 400")
