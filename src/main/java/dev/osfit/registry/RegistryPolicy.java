@@ -88,20 +88,61 @@ public final class RegistryPolicy {
             if ((b[0] & 0xfe) == 0xfc) {
                 return "unique-local";
             }
-            // IPv4-mapped (::ffff:a.b.c.d): judge the IPv4 address.
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
+            if ((b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+                    && (b[4] & 0xff) == 0x00 && (b[5] & 0xff) == 0x01) {
+                return "local-use NAT64"; // 64:ff9b:1::/48 (RFC 8215): translated inside this network
             }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return restrictedKind(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-                } catch (java.net.UnknownHostException impossible) {
-                    return "invalid";
+            // An IPv4 address carried inside the IPv6 one reaches that IPv4 host: judge it by the same rule.
+            for (byte[] v4 : embeddedIPv4(b)) {
+                String kind = restrictedKind(toAddress(v4));
+                if (kind != null) {
+                    return kind + " (embedded in " + a.getHostAddress() + ")";
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * The IPv4 addresses an IPv6 address embeds: IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d,
+     * NAT64's well-known prefix 64:ff9b::/96 (RFC 6052), 6to4 2002:AABB:CCDD::/48 (RFC 3056), Teredo
+     * 2001:0::/32 (the server, and the client inverted; RFC 4380) and ISATAP ::5efe:a.b.c.d (RFC 5214).
+     */
+    static List<byte[]> embeddedIPv4(byte[] b) {
+        List<byte[]> out = new java.util.ArrayList<>(2);
+        boolean zero10 = true;
+        for (int i = 0; i < 10; i++) {
+            zero10 &= b[i] == 0;
+        }
+        if (zero10 && ((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || b[10] == 0 && b[11] == 0)) {
+            out.add(new byte[] {b[12], b[13], b[14], b[15]}); // mapped or compatible
+        }
+        boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+        for (int i = 4; i < 12; i++) {
+            nat64 &= b[i] == 0;
+        }
+        if (nat64) {
+            out.add(new byte[] {b[12], b[13], b[14], b[15]});
+        }
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+            out.add(new byte[] {b[2], b[3], b[4], b[5]}); // 6to4
+        }
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) {
+            out.add(new byte[] {b[4], b[5], b[6], b[7]}); // Teredo server
+            out.add(new byte[] {(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]}); // Teredo client, inverted
+        }
+        if ((b[8] & 0xfd) == 0 && b[9] == 0 && (b[10] & 0xff) == 0x5e && (b[11] & 0xff) == 0xfe) {
+            out.add(new byte[] {b[12], b[13], b[14], b[15]}); // ISATAP
+        }
+        return out;
+    }
+
+    private static InetAddress toAddress(byte[] v4) {
+        try {
+            return InetAddress.getByAddress(v4);
+        } catch (java.net.UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private static boolean matches(List<String> list, String host, int port) {
