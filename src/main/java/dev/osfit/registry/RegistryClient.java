@@ -100,8 +100,15 @@ public final class RegistryClient implements AutoCloseable {
                         new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class)), policy))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .responseTimeout(settings.readTimeout())
-                .followRedirect((request, response) -> response.status().code() >= 300 && response.status().code() < 400
-                        && request.redirectedFrom().length < settings.maxRedirects());
+                .followRedirect((request, response) -> {
+                    int code = response.status().code();
+                    if (code < 300 || code >= 400 || request.redirectedFrom().length >= settings.maxRedirects()) {
+                        return false;
+                    }
+                    // Never from HTTPS to plain HTTP, unless the target host is one the admin listed as insecure.
+                    String location = response.responseHeaders().get(HttpHeaders.LOCATION);
+                    return location == null || plainHttpAllowed(URI.create(request.resourceUrl()).resolve(location));
+                });
         if (settings.caFile() != null) {
             SslContext ssl = sslContext(settings.caFile());
             http = http.secure(spec -> spec.sslContext(ssl));
@@ -160,6 +167,11 @@ public final class RegistryClient implements AutoCloseable {
             if (!"https".equals(realm.getScheme()) && !"http".equals(realm.getScheme())) {
                 return Mono.error(new RegistryException(RegistryException.Kind.MALFORMED, "token realm is not an http(s) URL"));
             }
+            if (!plainHttpAllowed(realm)) {
+                // Credentials would travel in the clear: a TLS registry does not get to downgrade them.
+                return Mono.error(new RegistryException(RegistryException.Kind.INSECURE, "token realm " + realm.getHost()
+                        + " is plain HTTP and not listed in osfit.registry.insecure"));
+            }
             return get(realm, "application/json", basic == null ? null : "Basic " + basic.encoded())
                     .onErrorMap(AuthNeeded.class, e -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
                             "token service of " + ref.registry() + " refused " + (basic == null ? "an anonymous token" : "the credentials")))
@@ -211,9 +223,29 @@ public final class RegistryClient implements AutoCloseable {
             case 404 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.NOT_FOUND, "no such image in the registry (404)")));
             case 429 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry rate limit (429)")));
             default -> drain.then(Mono.error(code >= 300 && code < 400
-                    ? new RegistryException(RegistryException.Kind.NETWORK, "too many redirects (more than " + settings.maxRedirects() + ")")
+                    ? redirectRefused(response)
                     : new RegistryException(RegistryException.Kind.SERVER_ERROR, "registry answered " + code)));
         };
+    }
+
+    /** A redirect that was not followed: too many, or to plain HTTP. */
+    private RegistryException redirectRefused(ClientResponse response) {
+        java.util.Optional<URI> location = java.util.Optional.ofNullable(response.headers().asHttpHeaders().getFirst(HttpHeaders.LOCATION))
+                .map(l -> response.request().getURI().resolve(l));
+        if (location.isPresent() && !plainHttpAllowed(location.get())) {
+            return new RegistryException(RegistryException.Kind.INSECURE, "registry redirected to plain HTTP (" + location.get().getHost()
+                    + ", not listed in osfit.registry.insecure)");
+        }
+        return new RegistryException(RegistryException.Kind.NETWORK, "too many redirects (more than " + settings.maxRedirects() + ")");
+    }
+
+    /** HTTPS always; plain HTTP only to hosts (host or host:port) listed in osfit.registry.insecure. */
+    private boolean plainHttpAllowed(URI uri) {
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            return true;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        return settings.insecure().contains(host) || uri.getPort() > 0 && settings.insecure().contains(host + ":" + uri.getPort());
     }
 
     private RegistryException tooLarge() {

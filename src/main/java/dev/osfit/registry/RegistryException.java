@@ -16,6 +16,8 @@ public final class RegistryException extends RuntimeException {
         SERVER_ERROR,
         /** The answer is not a manifest, index or config osfit can read. */
         MALFORMED,
+        /** A downgrade to plain HTTP refused: a token realm or a redirect to a host not in osfit.registry.insecure. */
+        INSECURE,
         /** A manifest type osfit does not read (Docker schema 1, ...). */
         UNSUPPORTED,
         /** Larger than osfit.registry.max-manifest-size. */

@@ -135,8 +135,8 @@ class RegistryClientTest {
     }
 
     @ParameterizedTest(name = "a redirect to {0} is refused")
-    @CsvSource({"http://169.254.169.254/latest/meta-data/, link-local", "http://localhost:{port}/v2/other, loopback",
-            "http://10.1.2.3/blob, private", "http://[::1]:{port}/x, loopback"})
+    @CsvSource({"https://169.254.169.254/latest/meta-data/, link-local", "https://localhost:{port}/v2/other, loopback",
+            "https://10.1.2.3/blob, private", "https://[::1]:{port}/x, loopback", "https://[64:ff9b::a9fe:a9fe]/x, link-local"})
     void aRedirectToARefusedAddress(String location, String kind) {
         String config = "sha256:" + "d".repeat(64);
         registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(200)
@@ -164,11 +164,43 @@ class RegistryClientTest {
                 .withHeader("Location", "http://localhost:" + registry.server.port() + "/storage/blob")));
         registry.server.stubFor(get(urlEqualTo("/storage/blob")).willReturn(aResponse().withStatus(200)
                 .withBody("{\"architecture\":\"amd64\",\"os\":\"linux\"}")));
+        client = new RegistryClient(new RegistryClient.Settings(java.util.Set.of(registry.host(), "localhost:" + registry.server.port()),
+                null, Duration.ofSeconds(2), Duration.ofSeconds(3), 4 << 20, 3),
+                new RegistryPolicy(List.of("127.0.0.1", "localhost"), List.of(), false), RegistryCredentials.none());
+        assertThat(resolve("app:1")).containsExactly(Platform.parse("linux/amd64"));
+        registry.server.verify(getRequestedFor(urlEqualTo("/storage/blob")).withHeader("Authorization", absent()));
+    }
+
+    @Test
+    void aPlainHttpTokenRealmOnAHostNotListedInsecureIsRefusedAndGetsNoCredentials(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"dXNlcjpzZWNyZXQ=\"}}}");
+        registry.server.stubFor(get(urlEqualTo("/v2/private/app/manifests/3")).willReturn(aResponse().withStatus(401)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"http://localhost:" + registry.server.port() + "/token\"")));
+        registry.server.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(200).withBody("{\"token\":\"t\"}")));
+        client = new RegistryClient(new RegistryClient.Settings(java.util.Set.of(registry.host()), null, Duration.ofSeconds(2),
+                Duration.ofSeconds(3), 4 << 20, 3), new RegistryPolicy(List.of("127.0.0.1", "localhost"), List.of(), false),
+                new RegistryCredentials(config));
+        RegistryException e = failure("private/app:3");
+        assertThat(e.kind()).isEqualTo(RegistryException.Kind.INSECURE);
+        assertThat(e.getMessage()).contains("token realm localhost is plain HTTP");
+        registry.server.verify(0, getRequestedFor(urlPathEqualTo("/token")));
+    }
+
+    @Test
+    void aRedirectToPlainHttpOnAHostNotListedInsecureIsNotFollowed() {
+        String config = "sha256:" + "f".repeat(64);
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/4")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
+                .withBody("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + config + "\"}}")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/blobs/" + config)).willReturn(aResponse().withStatus(307)
+                .withHeader("Location", "http://localhost:" + registry.server.port() + "/storage/plain")));
         client = new RegistryClient(new RegistryClient.Settings(java.util.Set.of(registry.host()), null, Duration.ofSeconds(2),
                 Duration.ofSeconds(3), 4 << 20, 3), new RegistryPolicy(List.of("127.0.0.1", "localhost"), List.of(), false),
                 RegistryCredentials.none());
-        assertThat(resolve("app:1")).containsExactly(Platform.parse("linux/amd64"));
-        registry.server.verify(getRequestedFor(urlEqualTo("/storage/blob")).withHeader("Authorization", absent()));
+        RegistryException e = failure("app:4");
+        assertThat(e.kind()).isEqualTo(RegistryException.Kind.INSECURE);
+        assertThat(e.getMessage()).contains("redirected to plain HTTP (localhost");
+        registry.server.verify(0, getRequestedFor(urlEqualTo("/storage/plain")));
     }
 
     @Test
