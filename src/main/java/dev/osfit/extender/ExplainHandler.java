@@ -27,6 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 class ExplainHandler {
 
     static final Duration POD_FETCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final java.util.regex.Pattern DNS_SUBDOMAIN = java.util.regex.Pattern.compile(
+            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final RequestBodies bodies;
     private final PodMatching matching;
@@ -44,13 +47,20 @@ class ExplainHandler {
     }
 
     Mono<ServerResponse> explainPod(ServerRequest request) {
+        String namespace = request.pathVariable("namespace");
+        String name = request.pathVariable("name");
+        // As the API server validates them; anything else ("..", "%2F", control characters) never reaches its path.
+        if (!DNS_LABEL.matcher(namespace).matches() || namespace.length() > 63) {
+            return Mono.error(new BadRequestException("namespace must be a DNS-1123 label (lowercase letters, digits, '-'; at most 63)"));
+        }
+        if (!DNS_SUBDOMAIN.matcher(name).matches() || name.length() > 253) {
+            return Mono.error(new BadRequestException("pod name must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.'; at most 253)"));
+        }
         ApiClient client = kubernetes.getIfAvailable();
         if (client == null) {
             return Mono.error(new BadRequestException(
                     "explaining a pod by name needs cluster mode (osfit.nodes.source=cluster); POST the /filter body to /explain instead"));
         }
-        String namespace = request.pathVariable("namespace");
-        String name = request.pathVariable("name");
         // client-java blocks: fetch on a thread meant for it, never on the event loop.
         return Mono.fromCallable(() -> fetchPod(client, namespace, name))
                 .subscribeOn(Schedulers.boundedElastic())

@@ -71,16 +71,16 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
     /** The same, as a table a person reads in a terminal. */
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append("pod ").append(pod).append('\n');
+        b.append("pod ").append(safe(pod)).append('\n');
         for (Image i : images) {
-            b.append("image ").append(i.image()).append(": ").append(String.join(", ", i.platforms()))
+            b.append("image ").append(safe(i.image())).append(": ").append(safe(String.join(", ", i.platforms())))
                     .append(" (from ").append(i.source()).append(")\n");
         }
         for (String u : unknownImages) {
-            b.append("image ").append(u).append(": platforms unknown\n");
+            b.append("image ").append(safe(u)).append(": platforms unknown\n");
         }
         if (podWide != null) {
-            b.append("every node: ").append(podWide).append('\n');
+            b.append("every node: ").append(safe(podWide)).append('\n');
         }
         if (note != null) {
             b.append("note: ").append(note).append('\n');
@@ -93,7 +93,7 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
         for (Node n : nodes) {
             // A reason already names the image and the builds; a pass says which platform won.
             String why = n.reason() != null ? n.reason() : String.join("; ", n.decidedBy());
-            rows.add(new String[] {n.name(), n.platform(), n.verdict(), String.valueOf(n.score()), why});
+            rows.add(new String[] {safe(n.name()), n.platform(), n.verdict(), String.valueOf(n.score()), safe(why)});
         }
         int[] width = new int[header.length - 1];
         for (String[] row : rows) {
@@ -108,5 +108,31 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
             b.append(row[width.length]).append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * Text for a terminal: control characters (a pod author's escape sequences in a name or an image)
+     * are shown as {@code \\uXXXX}, never sent raw.
+     */
+    static String safe(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029;
+            if (control && b == null) {
+                b = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (b != null) {
+                if (control) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? text : b.toString();
     }
 }

@@ -71,4 +71,28 @@ class ExplainTest {
         client.post().uri(Routes.EXPLAIN).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"Pod\":")
                 .exchange().expectStatus().isBadRequest();
     }
+
+    @Test
+    void theTextTableShowsControlCharactersEscapedNeverRaw() {
+        String body = "{\"Pod\":{\"metadata\":{\"name\":\"evil\\u001b[2J\\u0007\",\"namespace\":\"default\"},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"app\\u001b]0;x\\u0007:1\"}]}},\"NodeNames\":[\"node\\u009b1\"]}";
+        String table = client.post().uri(Routes.EXPLAIN + "?format=text").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(table).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u009b")
+                .contains("pod default/evil\\u001b[2J\\u0007").contains("node\\u009b1");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "GET /explain/{0}/{1} is 400")
+    @org.junit.jupiter.params.provider.CsvSource({"default, ..", "default, a%2Fb", "..%2F.., pod", "Default, pod", "default, -pod",
+            "default, pod%0A", "a-namespace-name-that-is-far-too-long-for-a-dns-label-of-63-chars, p"})
+    void aPodNameOrNamespaceTheApiServerWouldRefuseIs400(String namespace, String name) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + Routes.EXPLAIN + "/" + namespace + "/" + name)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Fixtures.json(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("Error").asString()).contains("DNS-1123");
+    }
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 }
