@@ -17,9 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -50,10 +53,12 @@ class AdmissionHandler {
     private final JsonMapper json = JsonMapper.builder().build();
     private final MeterRegistry meters;
     private final Timer latency;
+    private final long maxBytes;
 
     AdmissionHandler(PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties,
                      MeterRegistry meters) {
         this.properties = properties.admission();
+        this.maxBytes = properties.maxRequestSize().toBytes();
         this.hints = new PodHints(compiler, scoring, this.properties, json);
         this.nodes = nodes;
         this.meters = meters;
@@ -66,7 +71,22 @@ class AdmissionHandler {
             return ServerResponse.notFound().build();
         }
         long start = System.nanoTime();
-        return request.bodyToMono(byte[].class)
+        long declared = request.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) {
+            return tooLarge();
+        }
+        // Read here, under osfit.max-request-size: an AdmissionReview carries the whole pod (up to the API
+        // server's 1.5 MiB object limit, twice for UPDATE), far past the codecs' default 256 KiB.
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE - 8))
+                .map(buffer -> {
+                    try {
+                        byte[] out = new byte[buffer.readableByteCount()];
+                        buffer.read(out);
+                        return out;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> {
                     JsonNode review;
@@ -90,6 +110,7 @@ class AdmissionHandler {
                     });
                 })
                 .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
+                .onErrorResume(DataBufferLimitException.class, e -> tooLarge())
                 .doOnNext(r -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
@@ -154,6 +175,12 @@ class AdmissionHandler {
             response.put("patch", Base64.getEncoder().encodeToString(json.writeValueAsBytes(patch)));
         }
         return json.writeValueAsBytes(review);
+    }
+
+    private Mono<ServerResponse> tooLarge() {
+        log.debug("admission review over osfit.max-request-size ({} bytes) refused", maxBytes);
+        return ServerResponse.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"message\":\"admission review exceeds osfit.max-request-size (" + maxBytes + " bytes)\"}");
     }
 
     private static Mono<byte[]> badRequest(String message) {

@@ -273,6 +273,23 @@ class AdmissionTest {
     }
 
     @Test
+    void anAdmissionReviewOver256KiBIsAnswered() throws IOException {
+        // A pod with 300 KB of annotations: legal in the API server, past the codecs' default 256 KiB.
+        ObjectNode pod = pod("big", List.of(image("/win/iis:ltsc2019")), null);
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put("example.com/blob", "x".repeat(300_000));
+        JsonNode patched = admit(pod);
+        assertThat(admitted(patched)).containsExactly("win2019-1", "win2019-2");
+    }
+
+    @Test
+    void anAdmissionReviewOverTheRequestLimitIs413() {
+        byte[] huge = new byte[65 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        client.post().uri(AdmissionRoutes.PODS).contentType(MediaType.APPLICATION_JSON).bodyValue(huge)
+                .exchange().expectStatus().isEqualTo(413);
+    }
+
+    @Test
     void aHintedPodGetsNoWarning() throws IOException {
         assertThat(review(pod("quiet", List.of(image("/win/iis:ltsc2019")), null), "CREATE").has("warnings")).isFalse();
     }
