@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Mode;
@@ -25,7 +27,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -jar target/benchmarks.jar                    # everything (about 10 minutes on 2 cores)
  * java -jar target/benchmarks.jar --quick            # shorter iterations and load runs
  * java -jar target/benchmarks.jar MatcherBenchmark   # one JMH benchmark (a regex), printed only
+ * java -jar target/benchmarks.jar MatcherBenchmark -f 1 -wi 1 -i 1 -p nodes=1000   # JMH's own flags
  * </pre>
+ *
+ * <p>Anything but {@code --quick} on the command line is JMH's own command line (benchmark regexes and
+ * flags, {@code -h} lists them), run with the suite's settings wherever it does not set its own; such a
+ * run prints its figures and writes nothing under {@code results/} unless it asks to ({@code -rff}).
  */
 public final class Suite {
 
@@ -40,13 +47,34 @@ public final class Suite {
     private Suite() {
     }
 
+    /** JMH's command line with the suite's settings added for every flag it does not give itself. */
+    static String[] withSuiteDefaults(List<String> args, boolean quick) {
+        List<String> out = new ArrayList<>(args);
+        Map<String, List<String>> defaults = new LinkedHashMap<>();
+        defaults.put("-f", List.of(String.valueOf(FORKS)));
+        defaults.put("-wi", List.of(String.valueOf(quick ? 1 : WARMUP_ITERATIONS)));
+        defaults.put("-i", List.of(String.valueOf(quick ? 2 : MEASUREMENT_ITERATIONS)));
+        defaults.put("-w", List.of(ITERATION_TIME.getTime() + "s"));
+        defaults.put("-r", List.of(ITERATION_TIME.getTime() + "s"));
+        defaults.put("-bm", List.of("avgt"));
+        defaults.put("-tu", List.of("us"));
+        defaults.put("-jvmArgs", List.of(String.join(" ", JVM_ARGS)));
+        defaults.forEach((flag, value) -> {
+            if (!args.contains(flag)) {
+                out.add(flag);
+                out.addAll(value);
+            }
+        });
+        return out.toArray(String[]::new);
+    }
+
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        List<String> includes = new ArrayList<>();
-        for (String a : args) {
-            if (!a.startsWith("--")) {
-                includes.add(a);
-            }
+        List<String> jmhArgs = new ArrayList<>(List.of(args));
+        jmhArgs.remove("--quick");
+        if (!jmhArgs.isEmpty()) {
+            org.openjdk.jmh.Main.main(withSuiteDefaults(jmhArgs, quick));
+            return;
         }
         // A smoke run must not overwrite the published figures.
         Path results = quick ? Path.of("results", "quick") : Path.of("results");
@@ -64,16 +92,9 @@ public final class Suite {
                 .timeUnit(TimeUnit.MICROSECONDS)
                 .resultFormat(ResultFormatType.JSON)
                 .result(jmhJson.toString());
-        if (includes.isEmpty()) {
-            options.include("dev.osfit.bench.*Benchmark");
-        } else {
-            includes.forEach(options::include);
-        }
+        options.include("dev.osfit.bench.*Benchmark");
         long start = System.nanoTime();
         Collection<RunResult> jmh = new Runner(options.build()).run();
-        if (!includes.isEmpty()) {
-            return;
-        }
         Path jar = Path.of("../target/osfit-0.1.0-SNAPSHOT-exec.jar").toAbsolutePath();
         System.out.println("load driver against " + jar + " with " + LOAD_NODES + " nodes");
         LoadDriver.Report load = LoadDriver.run(jar, LOAD_NODES, quick);
