@@ -49,7 +49,8 @@ public class OsfitConfiguration {
         registry.ifAvailable(sources::add);
         sources.add(new WindowsTagTable());
         // Cluster mode reads RuntimeClasses; standalone osfit has none, so every pod is process isolation.
-        return new PodCompiler(sources, properties.unknownImagePolicy(), runtimeClasses.getIfAvailable(() -> Isolation.ByRuntimeClass.PROCESS_ONLY));
+        return new PodCompiler(sources, properties.unknownImagePolicy(), runtimeClasses.getIfAvailable(() -> Isolation.ByRuntimeClass.PROCESS_ONLY),
+                new PodCompiler.RemoteLimits(properties.registry().maxImagesPerPod(), properties.registry().maxRegistriesPerPod()));
     }
 
 }

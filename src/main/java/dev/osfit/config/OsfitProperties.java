@@ -105,6 +105,8 @@ public record OsfitProperties(
      * @param caFile          a PEM bundle of extra CAs for private registries (added to the JDK's)
      * @param dockerConfig    a docker config.json with registry credentials (a mounted dockerconfigjson Secret)
      * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear
+     * @param maxImagesPerPod     most distinct images of one pod looked up in registries (the rest: the other sources)
+     * @param maxRegistriesPerPod most distinct registry hosts one pod makes osfit contact
      */
     public record RegistryProperties(
             @DefaultValue("true") boolean enabled,
@@ -123,7 +125,9 @@ public record OsfitProperties(
             @DefaultValue("false") boolean allowOnly,
             String caFile,
             String dockerConfig,
-            @DefaultValue("true") boolean prefetch) {
+            @DefaultValue("true") boolean prefetch,
+            @Min(1) @Max(1000) @DefaultValue("32") int maxImagesPerPod,
+            @Min(1) @Max(100) @DefaultValue("8") int maxRegistriesPerPod) {
 
         public RegistryProperties {
             if (requestBudget != null && (requestBudget.isNegative() || requestBudget.toMillis() > 4000)) {

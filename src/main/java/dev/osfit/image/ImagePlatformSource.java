@@ -23,4 +23,12 @@ public interface ImagePlatformSource {
     default boolean pending(ImageRef image) {
         return false;
     }
+
+    /**
+     * Whether a lookup leaves osfit (a registry over the network): such lookups are capped per pod,
+     * since the pod's author chooses how many images and hosts there are. Static sources: no.
+     */
+    default boolean remote() {
+        return false;
+    }
 }

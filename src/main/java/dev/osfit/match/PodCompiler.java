@@ -5,6 +5,8 @@ import dev.osfit.image.ImagePlatforms;
 import dev.osfit.image.ImageRef;
 import dev.osfit.image.PlatformAnnotation;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,23 +21,43 @@ import java.util.concurrent.CompletionStage;
  */
 public final class PodCompiler {
 
-    private final List<ImagePlatformSource> sources;
-    private final UnknownImagePolicy policy;
-    private final Isolation.ByRuntimeClass isolation;
-
-    public PodCompiler(List<ImagePlatformSource> sources, UnknownImagePolicy policy) {
-        this(sources, policy, Isolation.ByRuntimeClass.PROCESS_ONLY);
+    /**
+     * How far one pod may send osfit out: at most {@code images} distinct images and {@code registries}
+     * distinct registry hosts are looked up by remote sources; the rest are answered by the others.
+     */
+    public record RemoteLimits(int images, int registries) {
+        public static final RemoteLimits DEFAULTS = new RemoteLimits(32, 8);
     }
 
-    /** @param isolation which RuntimeClasses give Hyper-V isolation (cluster mode reads them) */
-    public PodCompiler(List<ImagePlatformSource> sources, UnknownImagePolicy policy, Isolation.ByRuntimeClass isolation) {
+    /** Why an image was not looked up remotely, as it shows among the pod's unknown images. */
+    static final String OVER_LIMIT = "registry not asked: the pod names more than %d images or %d registries";
+
+    private final List<ImagePlatformSource> sources;
+    private final List<ImagePlatformSource> local;
+    private final UnknownImagePolicy policy;
+    private final Isolation.ByRuntimeClass isolation;
+    private final RemoteLimits limits;
+
+    public PodCompiler(List<ImagePlatformSource> sources, UnknownImagePolicy policy) {
+        this(sources, policy, Isolation.ByRuntimeClass.PROCESS_ONLY, RemoteLimits.DEFAULTS);
+    }
+
+    /**
+     * @param isolation which RuntimeClasses give Hyper-V isolation (cluster mode reads them)
+     * @param limits    how many images and registries of one pod remote sources are asked about
+     */
+    public PodCompiler(List<ImagePlatformSource> sources, UnknownImagePolicy policy, Isolation.ByRuntimeClass isolation,
+                       RemoteLimits limits) {
         this.sources = List.copyOf(sources);
+        this.local = this.sources.stream().filter(s -> !s.remote()).toList();
         this.policy = policy;
         this.isolation = isolation;
+        this.limits = limits;
     }
 
     public CompletionStage<PodRequirements> compile(PodFacts pod) {
         List<ImagePlatformSource> chain = new ArrayList<>(sources.size() + 2);
+        List<ImagePlatformSource> localChain = new ArrayList<>(local.size() + 2);
         if (pod.platformAnnotation() != null) {
             PlatformAnnotation.Parsed parsed = PlatformAnnotation.parse(pod.platformAnnotation());
             if (parsed instanceof PlatformAnnotation.Invalid invalid) {
@@ -44,10 +66,15 @@ public final class PodCompiler {
                         String.format(Reasons.INVALID_ANNOTATION, invalid.problem())));
             }
             chain.add(((PlatformAnnotation.Valid) parsed).annotation());
+            localChain.add(((PlatformAnnotation.Valid) parsed).annotation());
         }
         chain.addAll(sources);
+        localChain.addAll(local);
         Optional<ImagePlatforms> fromSelectors = SelectorPlatforms.of(pod);
         chain.add(ref -> CompletableFuture.completedFuture(fromSelectors));
+        localChain.add(ref -> CompletableFuture.completedFuture(fromSelectors));
+        Set<String> registries = new HashSet<>();
+        Set<String> overLimit = new HashSet<>();
 
         Map<String, CompletableFuture<Optional<ImagePlatforms>>> lookups = new LinkedHashMap<>();
         Map<String, String> invalid = new LinkedHashMap<>();
@@ -60,7 +87,16 @@ public final class PodCompiler {
             if (parsed instanceof ImageRef.Invalid bad) {
                 invalid.put(image, bad.reason());
             } else {
-                lookups.put(image, resolve(((ImageRef.Valid) parsed).ref(), chain, 0).toCompletableFuture());
+                ImageRef ref = ((ImageRef.Valid) parsed).ref();
+                // The pod's author chooses how many images and hosts: past the limits, no lookup leaves osfit.
+                boolean remote = lookups.size() < limits.images()
+                        && (registries.contains(ref.registry()) || registries.size() < limits.registries());
+                if (remote) {
+                    registries.add(ref.registry());
+                } else {
+                    overLimit.add(image);
+                }
+                lookups.put(image, resolve(ref, remote ? chain : localChain, 0).toCompletableFuture());
             }
         }
         return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -70,6 +106,8 @@ public final class PodCompiler {
                 Optional<ImagePlatforms> platforms = lookup.join();
                 if (platforms.isPresent()) {
                     known.add(new PodRequirements.ImageNeed(image, platforms.get().platforms(), platforms.get().source()));
+                } else if (overLimit.contains(image)) {
+                    unknown.add(image + " (" + String.format(OVER_LIMIT, limits.images(), limits.registries()) + ")");
                 } else {
                     unknown.add(image);
                 }

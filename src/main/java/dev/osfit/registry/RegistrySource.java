@@ -78,6 +78,11 @@ public final class RegistrySource implements ImagePlatformSource {
 
     /** Starts a lookup (if not cached) without waiting for it: prefetch for pods not yet scheduled. */
     @Override
+    public boolean remote() {
+        return true;
+    }
+
+    @Override
     public boolean pending(ImageRef image) {
         CompletableFuture<Lookup> lookup = cache.getIfPresent(image.normalized());
         return lookup != null && !lookup.isDone();

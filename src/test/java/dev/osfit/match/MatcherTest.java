@@ -280,7 +280,8 @@ class MatcherTest {
     }
 
     static Matcher matcher(PodFacts pod, UnknownImagePolicy policy) {
-        PodCompiler compiler = new PodCompiler(List.of(new WindowsTagTable()), policy, name -> HYPERV.equals(name) ? Isolation.HYPER_V : Isolation.PROCESS);
+        PodCompiler compiler = new PodCompiler(List.of(new WindowsTagTable()), policy,
+                name -> HYPERV.equals(name) ? Isolation.HYPER_V : Isolation.PROCESS, PodCompiler.RemoteLimits.DEFAULTS);
         return new Matcher(compiler.compile(pod).toCompletableFuture().join(), S);
     }
 
