@@ -31,12 +31,23 @@ public record ImageRef(String original, String registry, String repository, Stri
     public record Invalid(String image, String reason) implements Parsed {
     }
 
-    // Pods of one workload share images: parse each reference once (regexes cost microseconds).
-    private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder().maximumSize(4096).build();
+    /** Longer than any valid reference (a 255-character name, a 128-character tag and a digest). */
+    public static final int MAX_REFERENCE_LENGTH = 1024;
+
+    // Pods of one workload share images: parse each reference once (regexes cost microseconds). Pod
+    // authors choose the strings, so the cache is bounded by their size (about 2 MB), not their count.
+    private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder()
+            .maximumWeight(1 << 20)
+            .weigher((String image, Parsed parsed) -> 32 + image.length())
+            .build();
 
     public static Parsed parse(String image) {
         if (image == null) {
             return new Invalid("null", "empty image reference");
+        }
+        if (image.length() > MAX_REFERENCE_LENGTH) {
+            // Neither parsed nor cached; the reason names a prefix, not the whole string.
+            return new Invalid(image.substring(0, 64) + "...", "image reference longer than " + MAX_REFERENCE_LENGTH + " characters");
         }
         return PARSED.get(image, ImageRef::parseUncached);
     }

@@ -49,10 +49,20 @@ public final class PlatformAnnotation implements ImagePlatformSource {
     public record Invalid(String problem) implements Parsed {
     }
 
-    // Pods of one workload carry the same annotation: parse each value once.
-    private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder().maximumSize(1024).build();
+    /** Far more than a pod with dozens of multi-platform images needs; the API server allows 256 KiB. */
+    public static final int MAX_LENGTH = 16 * 1024;
+
+    // Pods of one workload carry the same annotation: parse each value once. Pod authors write it, so
+    // the cache is bounded by size (a parsed value costs a few times its text; about 4 MB in all).
+    private static final Cache<String, Parsed> PARSED = Caffeine.newBuilder()
+            .maximumWeight(1 << 20)
+            .weigher((String value, Parsed parsed) -> 64 + value.length())
+            .build();
 
     public static Parsed parse(String value) {
+        if (value.length() > MAX_LENGTH) {
+            return new Invalid("longer than " + MAX_LENGTH + " characters");
+        }
         return PARSED.get(value, PlatformAnnotation::parseUncached);
     }
 

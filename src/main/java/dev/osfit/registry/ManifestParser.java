@@ -69,6 +69,9 @@ final class ManifestParser {
             }
             Platform platform = platform(p);
             if (platform != null) {
+                if (platforms.size() == MAX_PLATFORMS) {
+                    throw new RegistryException(RegistryException.Kind.TOO_LARGE, "index lists more than " + MAX_PLATFORMS + " platforms");
+                }
                 platforms.add(platform);
             }
         }
@@ -90,6 +93,10 @@ final class ManifestParser {
     private static Platform platform(JsonNode p) {
         String os = text(p, "os");
         String arch = text(p, "architecture");
+        if (longer(os) || longer(arch) || longer(text(p, "variant")) || longer(text(p, "os.version"))
+                || p.path("os.features").size() > MAX_FEATURES) {
+            return null; // no real platform looks like this; keeping it would let a registry fill the cache
+        }
         if (os == null || arch == null || os.equals("unknown") || arch.equals("unknown")) {
             return null;
         }
@@ -102,8 +109,21 @@ final class ManifestParser {
             return null;
         }
         List<String> features = new ArrayList<>();
-        p.path("os.features").values().forEach(f -> features.add(f.asString()));
+        p.path("os.features").values().forEach(f -> {
+            if (f.isString() && f.asString().length() <= MAX_FIELD) {
+                features.add(f.asString());
+            }
+        });
         return new Platform(os, arch.toLowerCase(Locale.ROOT), text(p, "variant"), version, features);
+    }
+
+    /** More platforms than any real image index lists (multi-arch Windows and Linux images list a few dozen). */
+    static final int MAX_PLATFORMS = 256;
+    static final int MAX_FIELD = 64;
+    static final int MAX_FEATURES = 16;
+
+    private static boolean longer(String s) {
+        return s != null && s.length() > MAX_FIELD;
     }
 
     private static String text(JsonNode n, String field) {

@@ -52,6 +52,9 @@ public final class RegistrySource implements ImagePlatformSource {
     record Failed(RegistryException.Kind kind, String message) implements Lookup {
     }
 
+    /** The weight of an answer beside its platforms: a typical image lists 2 to 6. */
+    static final int ENTRY_WEIGHT = 4;
+
     private static final Lookup OVER_BUDGET = new Failed(RegistryException.Kind.TIMEOUT, "over the request budget");
 
     private final Settings settings;
@@ -59,8 +62,11 @@ public final class RegistrySource implements ImagePlatformSource {
 
     public RegistrySource(RegistryClient client, Settings settings, Consumer<RegistryException.Kind> errors) {
         this.settings = settings;
+        // Registries choose how many platforms an index lists: weigh an answer by them, so that
+        // max-entries typical answers fit and answers with many platforms count for more.
         this.cache = Caffeine.newBuilder()
-                .maximumSize(settings.maxEntries())
+                .maximumWeight(settings.maxEntries() * ENTRY_WEIGHT)
+                .weigher((String key, Lookup lookup) -> ENTRY_WEIGHT + (lookup instanceof Found f ? f.platforms().size() : 0))
                 .expireAfter(new LookupExpiry(settings))
                 .refreshAfterWrite(settings.tagTtl().dividedBy(2))
                 .recordStats()

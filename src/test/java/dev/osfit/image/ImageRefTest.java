@@ -2,6 +2,7 @@ package dev.osfit.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,5 +45,14 @@ class ImageRefTest {
         ImageRef.Parsed parsed = ImageRef.parse(image);
         assertThat(parsed).isInstanceOf(ImageRef.Invalid.class);
         assertThat(((ImageRef.Invalid) parsed).reason()).startsWith(reason);
+    }
+
+    @Test
+    void aReferenceLongerThanAnyValidOneIsInvalidWithoutBeingParsed() {
+        String image = "registry.example.com/" + "a".repeat(2000) + ":1";
+        ImageRef.Parsed parsed = ImageRef.parse(image);
+        assertThat(parsed).isInstanceOf(ImageRef.Invalid.class);
+        assertThat(((ImageRef.Invalid) parsed).reason()).isEqualTo("image reference longer than 1024 characters");
+        assertThat(((ImageRef.Invalid) parsed).image()).hasSize(67);
     }
 }

@@ -59,4 +59,11 @@ class PlatformAnnotationTest {
     private static ImageRef ref(String image) {
         return ((ImageRef.Valid) ImageRef.parse(image)).ref();
     }
+
+    @Test
+    void anAnnotationLongerThan16KiBIsInvalid() {
+        String value = "* linux/amd64\n".repeat(2000);
+        PlatformAnnotation.Parsed parsed = PlatformAnnotation.parse(value);
+        assertThat(parsed).isEqualTo(new PlatformAnnotation.Invalid("longer than 16384 characters"));
+    }
 }

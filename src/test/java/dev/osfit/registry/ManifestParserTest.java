@@ -39,4 +39,25 @@ class ManifestParserTest {
                 + entry("{\"os\":\"windows\",\"architecture\":\"amd64\",\"os.version\":\"10.0.20348.2966\"}"));
         assertThat(platforms).containsExactly(Platform.windows(OsVersion.parse("10.0.20348.2966"), "amd64"));
     }
+
+    @Test
+    void anIndexListingMoreThanTheMostPlatformsAnyImageHasIsTooLarge() {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i <= ManifestParser.MAX_PLATFORMS; i++) {
+            entries.append(i == 0 ? "" : ",").append(entry("{\"os\":\"linux\",\"architecture\":\"arch" + i + "\"}"));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> index(entries.toString()))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("more than 256 platforms")
+                .satisfies(e -> assertThat(((RegistryException) e).kind()).isEqualTo(RegistryException.Kind.TOO_LARGE));
+    }
+
+    @Test
+    void anEntryWithAbsurdFieldsIsNoPlatform() {
+        List<Platform> platforms = index(entry("{\"os\":\"linux\",\"architecture\":\"" + "a".repeat(100) + "\"}") + ","
+                + entry("{\"os\":\"linux\",\"architecture\":\"amd64\",\"os.features\":[\"" + "f".repeat(100) + "\",\"sse4\"]}"));
+        assertThat(platforms).singleElement().satisfies(p -> {
+            assertThat(p.architecture()).isEqualTo("amd64");
+            assertThat(p.osFeatures()).containsExactly("sse4");
+        });
+    }
 }
