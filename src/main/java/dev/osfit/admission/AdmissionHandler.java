@@ -1,6 +1,7 @@
 package dev.osfit.admission;
 
 import dev.osfit.config.OsfitProperties;
+import dev.osfit.extender.RequestBodies;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodFacts;
 import dev.osfit.match.PodRequirements;
@@ -18,11 +19,9 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -77,17 +76,7 @@ class AdmissionHandler {
         }
         // Read here, under osfit.max-request-size: an AdmissionReview carries the whole pod (up to the API
         // server's 1.5 MiB object limit, twice for UPDATE), far past the codecs' default 256 KiB.
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE - 8))
-                .map(buffer -> {
-                    try {
-                        byte[] out = new byte[buffer.readableByteCount()];
-                        buffer.read(out);
-                        return out;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .defaultIfEmpty(new byte[0])
+        return RequestBodies.bytes(request, maxBytes)
                 .flatMap(body -> {
                     JsonNode review;
                     try {

@@ -23,7 +23,7 @@ import reactor.core.scheduler.Schedulers;
  * (osfit.max-request-size), 400 for what cannot be read, 500 for osfit's own failures.
  */
 @Component
-class RequestBodies {
+public final class RequestBodies {
 
     private static final Logger log = LoggerFactory.getLogger(RequestBodies.class);
 
@@ -45,10 +45,8 @@ class RequestBodies {
         if (declared > maxBytes) {
             return Mono.error(tooLarge());
         }
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) maxBytes)
+        return bytes(request, maxBytes)
                 .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
-                .map(RequestBodies::bytes)
-                .defaultIfEmpty(new byte[0])
                 .flatMap(b -> b.length > OFFLOAD_BYTES ? Mono.just(b).publishOn(Schedulers.parallel()) : Mono.just(b));
     }
 
@@ -62,14 +60,22 @@ class RequestBodies {
         return new BadRequestException("request body exceeds osfit.max-request-size (" + maxBytes + " bytes)");
     }
 
-    private static byte[] bytes(DataBuffer buffer) {
-        try {
-            byte[] out = new byte[buffer.readableByteCount()];
-            buffer.read(out);
-            return out;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
+    /**
+     * The whole body as one array (empty when there is none), or a {@link DataBufferLimitException} past
+     * {@code maxBytes}: for every handler that must hold a body, the webhook's too.
+     */
+    public static Mono<byte[]> bytes(ServerRequest request, long maxBytes) {
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE - 8))
+                .map(buffer -> {
+                    try {
+                        byte[] out = new byte[buffer.readableByteCount()];
+                        buffer.read(out);
+                        return out;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .defaultIfEmpty(new byte[0]);
     }
 
     static Mono<ServerResponse> json(byte[] body) {

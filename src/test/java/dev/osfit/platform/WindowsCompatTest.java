@@ -67,13 +67,18 @@ class WindowsCompatTest {
     };
 
     static List<Arguments> matrix() {
+        return table(TABLE, "");
+    }
+
+    /** One case per host row and image column: "Y" runs, anything else does not. */
+    static List<Arguments> table(Object[][] rows, String isolation) {
         List<Arguments> cases = new ArrayList<>();
-        for (Object[] row : TABLE) {
+        for (Object[] row : rows) {
             int host = (int) row[0];
             String[] expected = ((String) row[1]).split(" ");
             for (int i = 0; i < IMAGES.length; i++) {
                 boolean runs = expected[i].equals("Y");
-                cases.add(Arguments.of(String.format("host %d %s image %d", host, runs ? "runs" : "does not run", IMAGES[i]),
+                cases.add(Arguments.of(String.format("%shost %d %s image %d", isolation, host, runs ? "runs" : "does not run", IMAGES[i]),
                         host, IMAGES[i], runs));
             }
         }
@@ -94,17 +99,7 @@ class WindowsCompatTest {
     };
 
     static List<Arguments> hyperV() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Object[] row : HYPERV) {
-            int host = (int) row[0];
-            String[] expected = ((String) row[1]).split(" ");
-            for (int i = 0; i < IMAGES.length; i++) {
-                boolean runs = expected[i].equals("Y");
-                cases.add(Arguments.of(String.format("under Hyper-V isolation host %d %s image %d", host,
-                        runs ? "runs" : "does not run", IMAGES[i]), host, IMAGES[i], runs));
-            }
-        }
-        return cases;
+        return table(HYPERV, "under Hyper-V isolation ");
     }
 
     @ParameterizedTest(name = "{0}")
