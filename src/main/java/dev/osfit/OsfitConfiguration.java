@@ -29,7 +29,8 @@ public class OsfitConfiguration {
      */
     @Bean
     NettyServerCustomizer requestReadTimeout(OsfitProperties properties) {
-        return server -> server.readTimeout(properties.requestReadTimeout()).requestTimeout(properties.requestReadTimeout());
+        return server -> server.readTimeout(properties.requestReadTimeout()).requestTimeout(properties.requestReadTimeout())
+                .idleTimeout(properties.idleTimeout());
     }
 
 

@@ -34,6 +34,7 @@ class WebhookServer implements SmartLifecycle {
     private final HttpHandler handler;
     private final SslBundles bundles;
     private final OsfitProperties.AdmissionProperties properties;
+    private final OsfitProperties all;
     private final String address;
     private DisposableServer server;
     private SwappableSslContext ssl;
@@ -42,6 +43,7 @@ class WebhookServer implements SmartLifecycle {
         this.handler = handler;
         this.bundles = bundles;
         this.properties = properties.admission();
+        this.all = properties;
         this.address = address;
     }
 
@@ -59,7 +61,12 @@ class WebhookServer implements SmartLifecycle {
             response.setStatusCode(HttpStatus.NOT_FOUND);
             return response.setComplete();
         });
-        server = HttpServer.create().host(address).port(properties.port()).secure(spec -> spec.sslContext(ssl)).handle(adapter).bindNow();
+        // The same limits as the main port: a stalled or dribbled request, or a connection that never asks, is closed.
+        // A TLS handshake that never comes is bounded too (Reactor Netty's default waits 10 s).
+        java.time.Duration handshake = all.idleTimeout().compareTo(all.requestReadTimeout()) < 0 ? all.idleTimeout() : all.requestReadTimeout();
+        server = HttpServer.create().host(address).port(properties.port()).secure(spec -> spec.sslContext(ssl).handshakeTimeout(handshake))
+                .readTimeout(all.requestReadTimeout()).requestTimeout(all.requestReadTimeout()).idleTimeout(all.idleTimeout())
+                .handle(adapter).bindNow();
         log.info("admission webhook on https://{}:{}{}", address, server.port(), AdmissionRoutes.PODS);
     }
 

@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param unknownImagePolicy what to do with a pod whose images no source knows
  * @param drainDelay         on SIGTERM, how long osfit keeps serving with readiness DOWN before it
  *                           stops taking connections, so the Service stops sending it traffic first
+ * @param idleTimeout        how long a connection may stay open without a request, on every port (then it is closed)
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
  * @param registry           image platforms from registries: cache, budget, credentials, safety
@@ -33,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
 public record OsfitProperties(
         @NotNull @DefaultValue("64MB") DataSize maxRequestSize,
         @NotNull @DefaultValue("10s") Duration requestReadTimeout,
+        @NotNull @DefaultValue("60s") Duration idleTimeout,
         @NotNull @DefaultValue("allow") UnknownImagePolicy unknownImagePolicy,
         @NotNull @DefaultValue("0s") Duration drainDelay,
         @Valid @NotNull @DefaultValue ScoringProperties scoring,

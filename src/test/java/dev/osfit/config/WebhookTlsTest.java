@@ -50,7 +50,25 @@ class WebhookTlsTest {
         registry.add("osfit.admission.tls-dir", SECRET::toString);
         registry.add("osfit.admission.port", () -> String.valueOf(PORT));
         registry.add("spring.ssl.bundle.watch.file.quiet-period", () -> "200ms");
+        registry.add("osfit.idle-timeout", () -> "1s");
     }
+
+    /** A connection that never asks anything is closed, on the webhook port as on the main one. */
+    @org.junit.jupiter.api.Test
+    void aConnectionThatNeverSendsARequestIsClosed() throws Exception {
+        for (int port : new int[] {mainPort, PORT}) {
+            System.out.println("idle check on port " + port + (port == PORT ? " (webhook)" : " (main)"));
+            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(8000);
+                long start = System.nanoTime();
+                assertThat(s.getInputStream().read()).as("port %d closes the connection", port).isEqualTo(-1);
+                assertThat((System.nanoTime() - start) / 1_000_000).as("port %d, ms", port).isBetween(500L, 5000L);
+            }
+        }
+    }
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int mainPort;
 
     static final String REVIEW = """
             {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","operation":"UPDATE",
