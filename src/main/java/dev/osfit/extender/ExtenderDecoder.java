@@ -29,6 +29,12 @@ import tools.jackson.core.JsonToken;
  */
 final class ExtenderDecoder {
 
+    /**
+     * Ten times the largest cluster Kubernetes supports (5000 nodes): a request naming more is not from
+     * kube-scheduler, and everything per node that osfit holds for it (explain's rows above all) is bounded by it.
+     */
+    static final int MAX_NODES = 50_000;
+
     /** Decodes ExtenderArgs ({@code Pod}, {@code Nodes}, {@code NodeNames}). */
     ExtenderArgs decodeArgs(byte[] body) {
         Object[] read = new Object[3]; // pod, nodes, names
@@ -140,6 +146,9 @@ final class ExtenderDecoder {
             if (t != JsonToken.VALUE_STRING) {
                 throw new BadRequestException("NodeNames[" + n + "]: expected a node name string, found " + describe(t));
             }
+            if (n == MAX_NODES) {
+                throw new BadRequestException("NodeNames: more than " + MAX_NODES + " nodes in one request");
+            }
             if (n == names.length) {
                 names = Arrays.copyOf(names, n * 2);
             }
@@ -173,6 +182,9 @@ final class ExtenderDecoder {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             expect(t, JsonToken.START_OBJECT, "Nodes.items[" + n + "]");
+            if (n == MAX_NODES) {
+                throw new BadRequestException("Nodes.items: more than " + MAX_NODES + " nodes in one request");
+            }
             if (n == capacity) {
                 capacity *= 2;
                 names = Arrays.copyOf(names, capacity);

@@ -133,4 +133,17 @@ class ExtenderDecoderTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void moreNodesThanAnyClusterHasAreRefused() {
+        String names = "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(ExtenderDecoder.MAX_NODES) + "\"n\"]}";
+        assertThatThrownBy(() -> decoder.decodeArgs(utf8(names))).isInstanceOf(BadRequestException.class)
+                .hasMessage("NodeNames: more than 50000 nodes in one request");
+        String nodes = "{\"Pod\":{},\"Nodes\":{\"items\":[" + "{\"metadata\":{\"name\":\"n\"}},".repeat(ExtenderDecoder.MAX_NODES)
+                + "{\"metadata\":{\"name\":\"n\"}}]}}";
+        assertThatThrownBy(() -> decoder.decodeArgs(utf8(nodes))).isInstanceOf(BadRequestException.class)
+                .hasMessage("Nodes.items: more than 50000 nodes in one request");
+        assertThat(decoder.decodeArgs(utf8("{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(ExtenderDecoder.MAX_NODES - 1) + "\"n\"]}"))
+                .nodes().size()).isEqualTo(ExtenderDecoder.MAX_NODES);
+    }
 }
