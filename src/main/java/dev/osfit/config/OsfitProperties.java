@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param registry           image platforms from registries: cache, budget, credentials, safety
  * @param admission          placement hints written into pods at creation (the mutating webhook)
  * @param windows            Windows specifics: which RuntimeClass handlers mean Hyper-V isolation
+ * @param tls                the tls profile's files and which client identities may call
  */
 @Validated
 @ConfigurationProperties("osfit")
@@ -41,7 +42,8 @@ public record OsfitProperties(
         @Valid @NotNull @DefaultValue NodesProperties nodes,
         @Valid @NotNull @DefaultValue RegistryProperties registry,
         @Valid @NotNull @DefaultValue AdmissionProperties admission,
-        @Valid @NotNull @DefaultValue WindowsProperties windows) {
+        @Valid @NotNull @DefaultValue WindowsProperties windows,
+        @Valid @NotNull @DefaultValue TlsProperties tls) {
 
     /** The ceiling for {@link #maxRequestSize}: request bodies are held in one byte array. */
     static final DataSize MAX_REQUEST_SIZE_LIMIT = DataSize.ofMegabytes(1024);
@@ -212,6 +214,18 @@ public record OsfitProperties(
      */
     public record WindowsProperties(
             @NotNull @DefaultValue("runhcs-wcow-hypervisor") java.util.List<String> hypervHandlers) {
+    }
+
+    /**
+     * {@code osfit.tls.*} (the tls profile).
+     *
+     * @param dir            the directory of tls.crt, tls.key and ca.crt
+     * @param allowedClients client certificate identities allowed to call the extender port: a subject common
+     *                       name or a DNS or URI subject alternative name; empty: any certificate the CA signed
+     */
+    public record TlsProperties(
+            @NotNull @DefaultValue("/etc/osfit/tls") String dir,
+            @NotNull @DefaultValue java.util.List<String> allowedClients) {
     }
 
     /** {@code osfit.scoring.*}: see {@link Scoring} for what each score means. All scores are on 0..10. */

@@ -1,0 +1,87 @@
+package dev.osfit.extender;
+
+import dev.osfit.config.OsfitProperties;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.SslInfo;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * With mutual TLS, any certificate the CA signed passes the handshake, osfit's own server certificate
+ * included. {@code osfit.tls.allowed-clients} narrows that to the identities that may call (kube-scheduler's
+ * certificate: its subject common name, or a DNS or URI subject alternative name); everyone else gets 403.
+ * Empty (the default): any certificate the CA signed, as before. Plain HTTP requests carry no certificate
+ * and are not this filter's business.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class AllowedClients implements WebFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(AllowedClients.class);
+
+    private final Set<String> allowed;
+
+    AllowedClients(OsfitProperties properties) {
+        this.allowed = Set.copyOf(properties.tls().allowedClients());
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        SslInfo ssl = exchange.getRequest().getSslInfo();
+        if (allowed.isEmpty() || ssl == null || ssl.getPeerCertificates() == null || ssl.getPeerCertificates().length == 0) {
+            return chain.filter(exchange);
+        }
+        List<String> identities = identities(ssl.getPeerCertificates()[0]);
+        if (identities.stream().anyMatch(allowed::contains)) {
+            return chain.filter(exchange);
+        }
+        log.debug("client certificate {} is not in osfit.tls.allowed-clients", identities);
+        exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
+        exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        byte[] body = ExtenderEncoder.error("client certificate is not in osfit.tls.allowed-clients");
+        return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body)));
+    }
+
+    /** The certificate's subject common names, then its DNS and URI subject alternative names. */
+    static List<String> identities(X509Certificate certificate) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) {
+                    out.add(String.valueOf(rdn.getValue()));
+                }
+            }
+        } catch (InvalidNameException e) {
+            // no common name to offer
+        }
+        try {
+            if (certificate.getSubjectAlternativeNames() != null) {
+                for (List<?> san : certificate.getSubjectAlternativeNames()) {
+                    int type = (Integer) san.get(0);
+                    if (type == 2 || type == 6) { // dNSName, uniformResourceIdentifier
+                        out.add(String.valueOf(san.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // no alternative names to offer
+        }
+        return out;
+    }
+}
