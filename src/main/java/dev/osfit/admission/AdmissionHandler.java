@@ -42,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 class AdmissionHandler {
 
     static final String OPT_OUT = "osfit.dev/hints";
+    /** A UUID is 36 characters; room for any API server's form of it. */
+    static final int MAX_UID = 128;
     static final String NOT_RESOLVED = "image platforms not resolved within %s (osfit.admission.budget)";
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
@@ -88,6 +90,10 @@ class AdmissionHandler {
                     String uid = req.path("uid").asString("");
                     if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asString("")) || uid.isEmpty()) {
                         return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
+                    }
+                    if (uid.length() > MAX_UID) {
+                        // The API server sends a UUID; anything longer would be echoed back for nothing.
+                        return badRequest("request.uid longer than " + MAX_UID + " characters");
                     }
                     return decide(req).map(d -> {
                         boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();

@@ -282,6 +282,16 @@ class AdmissionTest {
     }
 
     @Test
+    void aHugeUidIsBadInputNot500() throws IOException {
+        ObjectNode review = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+        ObjectNode request = review.putObject("request").put("uid", "u".repeat(1_000_000)).put("operation", "CREATE").put("namespace", "default");
+        request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
+        request.set("object", pod("uid", List.of(image("/win/iis:ltsc2019")), null));
+        client.post().uri(AdmissionRoutes.PODS).contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(review))
+                .exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
     void anAdmissionReviewOverTheRequestLimitIs413() {
         byte[] huge = new byte[65 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) ' ');
