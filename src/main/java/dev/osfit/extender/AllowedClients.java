@@ -36,6 +36,11 @@ class AllowedClients implements WebFilter {
     private static final Logger log = LoggerFactory.getLogger(AllowedClients.class);
 
     private final Set<String> allowed;
+    /** The last certificate seen and whether it may call: kube-scheduler presents the same one on every call. */
+    private volatile Decision last;
+
+    private record Decision(X509Certificate certificate, boolean allowed) {
+    }
 
     AllowedClients(OsfitProperties properties) {
         this.allowed = Set.copyOf(properties.tls().allowedClients());
@@ -47,11 +52,19 @@ class AllowedClients implements WebFilter {
         if (allowed.isEmpty() || ssl == null || ssl.getPeerCertificates() == null || ssl.getPeerCertificates().length == 0) {
             return chain.filter(exchange);
         }
-        List<String> identities = identities(ssl.getPeerCertificates()[0]);
-        if (identities.stream().anyMatch(allowed::contains)) {
+        X509Certificate certificate = ssl.getPeerCertificates()[0];
+        Decision d = last;
+        if (d == null || !d.certificate().equals(certificate)) {
+            // Parsing names costs microseconds: once per distinct certificate, not per request.
+            d = new Decision(certificate, identities(certificate).stream().anyMatch(allowed::contains));
+            last = d;
+            if (!d.allowed()) {
+                log.debug("client certificate {} is not in osfit.tls.allowed-clients", identities(certificate));
+            }
+        }
+        if (d.allowed()) {
             return chain.filter(exchange);
         }
-        log.debug("client certificate {} is not in osfit.tls.allowed-clients", identities);
         exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
         byte[] body = ExtenderEncoder.error("client certificate is not in osfit.tls.allowed-clients");

@@ -159,6 +159,48 @@ class HintsRealApiServerTest {
         }
     }
 
+    /**
+     * What README and hints-only.yaml claim: with hints, kube-scheduler's default percentageOfNodesToScore
+     * does not hide a sparse pool, because NodeAffinity is checked while it searches for feasible nodes.
+     * 300 Linux nodes beside the few Windows Server 2019 ones (kube-scheduler then looks for about 140
+     * feasible nodes and would stop there), and every hinted ltsc2019 pod still lands on a 17763 node.
+     */
+    @Test
+    void aSparsePoolIsFoundWithTheDefaultPercentageOfNodesToScore() {
+        ControlPlane plane = ControlPlane.shared();
+        Kube kube = plane.kube();
+        int fillers = 300;
+        try {
+            for (int i = 0; i < fillers; i++) {
+                kube.node("filler-" + i, "linux", "amd64", null);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Kube.Answer probe = kube.send("POST", "/api/v1/namespaces/" + NS + "/pods?dryRun=All", "application/json",
+                        Kube.pod("probe", null, image("/win/iis:ltsc2019")));
+                return probe.body().path("metadata").path("annotations").path("osfit.dev/placement").asString("").startsWith("hinted: ");
+            });
+            int total = kube.get("/api/v1/nodes").path("items").size();
+            try (KubeScheduler scheduler = KubeScheduler.start(plane, "hints-only.yaml", null)) {
+                List<String> bound = new java.util.ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    create(kube, "sparse-" + i, image("/win/iis:ltsc2019"));
+                }
+                for (int i = 0; i < 5; i++) {
+                    String node = kube.waitBound(NS, "sparse-" + i, Duration.ofSeconds(40));
+                    assertThat(node).as("sparse-%d bound; kube-scheduler's log:%n%s", i, scheduler.log()).isNotNull();
+                    assertThat(RealSchedulerScenarios.platformOf(kube, node)).isEqualTo("windows 10.0.17763");
+                    bound.add(node);
+                }
+                System.out.printf("hints only, %d nodes (%d Linux fillers), default percentageOfNodesToScore: ltsc2019 pods bound to %s%n",
+                        total, fillers, bound);
+            }
+        } finally {
+            for (int i = 0; i < fillers; i++) {
+                kube.delete("/api/v1/nodes/filler-" + i);
+            }
+        }
+    }
+
     private static JsonNode create(Kube kube, String name, String... images) {
         Kube.Answer a = kube.createPod(NS, Kube.pod(name, null, images));
         assertThat(a.status()).as("create %s: %s", name, a.body()).isEqualTo(201);
