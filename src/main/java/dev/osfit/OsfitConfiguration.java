@@ -1,12 +1,14 @@
 package dev.osfit;
 
 import dev.osfit.config.OsfitProperties;
+import dev.osfit.extender.ConnectionGuard;
 import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.WindowsTagTable;
 import dev.osfit.match.Isolation;
 import dev.osfit.match.PodCompiler;
 import dev.osfit.match.Scoring;
 import dev.osfit.registry.RegistrySource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,12 +27,14 @@ public class OsfitConfiguration {
 
     /**
      * A sender that stops or dribbles must not hold a connection (and its buffered body) forever:
-     * the whole request, and each gap between its bytes, is bounded.
+     * the whole request, each gap between its bytes, its headers and the number of connections are bounded.
      */
     @Bean
-    NettyServerCustomizer requestReadTimeout(OsfitProperties properties) {
-        return server -> server.readTimeout(properties.requestReadTimeout()).requestTimeout(properties.requestReadTimeout())
-                .idleTimeout(properties.idleTimeout());
+    NettyServerCustomizer requestReadTimeout(OsfitProperties properties, MeterRegistry meters) {
+        // One guard for the servers Spring starts: the extender port, and the management port when it has its own.
+        ConnectionGuard guard = new ConnectionGuard("main", properties.maxConnections(), properties.requestReadTimeout(), meters);
+        return server -> guard.applyTo(server.readTimeout(properties.requestReadTimeout()).requestTimeout(properties.requestReadTimeout())
+                .idleTimeout(properties.idleTimeout()));
     }
 
 

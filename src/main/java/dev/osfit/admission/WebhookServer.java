@@ -1,6 +1,8 @@
 package dev.osfit.admission;
 
 import dev.osfit.config.OsfitProperties;
+import dev.osfit.extender.ConnectionGuard;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import javax.net.ssl.SSLException;
@@ -36,11 +38,14 @@ class WebhookServer implements SmartLifecycle {
     private final OsfitProperties.AdmissionProperties properties;
     private final OsfitProperties all;
     private final String address;
+    private final ConnectionGuard guard;
     private DisposableServer server;
     private SwappableSslContext ssl;
 
-    WebhookServer(HttpHandler handler, SslBundles bundles, OsfitProperties properties, @Value("${server.address:127.0.0.1}") String address) {
+    WebhookServer(HttpHandler handler, SslBundles bundles, OsfitProperties properties, MeterRegistry meters,
+                  @Value("${server.address:127.0.0.1}") String address) {
         this.handler = handler;
+        this.guard = new ConnectionGuard("webhook", properties.maxConnections(), properties.requestReadTimeout(), meters);
         this.bundles = bundles;
         this.properties = properties.admission();
         this.all = properties;
@@ -64,7 +69,7 @@ class WebhookServer implements SmartLifecycle {
         // The same limits as the main port: a stalled or dribbled request, or a connection that never asks, is closed.
         // A TLS handshake that never comes is bounded too (Reactor Netty's default waits 10 s).
         java.time.Duration handshake = all.idleTimeout().compareTo(all.requestReadTimeout()) < 0 ? all.idleTimeout() : all.requestReadTimeout();
-        server = HttpServer.create().host(address).port(properties.port()).secure(spec -> spec.sslContext(ssl).handshakeTimeout(handshake))
+        server = guard.applyTo(HttpServer.create()).host(address).port(properties.port()).secure(spec -> spec.sslContext(ssl).handshakeTimeout(handshake))
                 .readTimeout(all.requestReadTimeout()).requestTimeout(all.requestReadTimeout()).idleTimeout(all.idleTimeout())
                 .handle(adapter).bindNow();
         log.info("admission webhook on https://{}:{}{}", address, server.port(), AdmissionRoutes.PODS);

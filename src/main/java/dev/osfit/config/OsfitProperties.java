@@ -18,11 +18,13 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize     largest request body accepted; larger ones get 400 (a full NodeList of
  *                           5000 kubelet-reported nodes is about 60 MB)
  * @param requestReadTimeout longest osfit waits for a request to arrive in full (and between its
- *                           bytes); slower senders get 408 and their connection is closed
+ *                           bytes), and for its headers from their first byte; slower senders get 408
+ *                           (or, still in the headers, no answer) and their connection is closed
  * @param unknownImagePolicy what to do with a pod whose images no source knows
  * @param drainDelay         on SIGTERM, how long osfit keeps serving with readiness DOWN before it
  *                           stops taking connections, so the Service stops sending it traffic first
  * @param idleTimeout        how long a connection may stay open without a request, on every port (then it is closed)
+ * @param maxConnections     connections open at once on each port; more are closed as soon as they are accepted
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
  * @param registry           image platforms from registries: cache, budget, credentials, safety
@@ -36,6 +38,7 @@ public record OsfitProperties(
         @NotNull @DefaultValue("64MB") DataSize maxRequestSize,
         @NotNull @DefaultValue("10s") Duration requestReadTimeout,
         @NotNull @DefaultValue("60s") Duration idleTimeout,
+        @Min(1) @Max(1_000_000) @DefaultValue("1024") int maxConnections,
         @NotNull @DefaultValue("allow") UnknownImagePolicy unknownImagePolicy,
         @NotNull @DefaultValue("0s") Duration drainDelay,
         @Valid @NotNull @DefaultValue ScoringProperties scoring,
