@@ -3,11 +3,13 @@ package dev.osfit.registry;
 import dev.osfit.image.ImageRef;
 import dev.osfit.platform.Platform;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,16 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeStrategies;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
@@ -49,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  * challenges get the credentials directly.
  *
  * <p>Safety: plain HTTP only for hosts in {@code insecure}, certificates verified otherwise (plus an
- * optional CA bundle); every connection goes through {@link GuardedResolverGroup}; bodies are capped,
+ * optional CA bundle); every connection goes through {@link GuardedResolverGroup}; bodies are capped
+ * (the connection is closed rather than a body read that osfit does not want),
  * redirects counted, connect and read times bounded. The client runs on event loops of its own, so
  * registry I/O never competes with the extender's request loops. Credentials are never logged.
  */
@@ -66,7 +64,9 @@ public final class RegistryClient implements AutoCloseable {
     private final Settings settings;
     private final RegistryCredentials credentials;
     private final LoopResources loops;
-    private final WebClient web;
+    private final HttpClient http;
+    /** Error bodies up to this size are read (keeping the connection); larger or unsized ones close it. */
+    private static final int SMALL_ERROR_BODY = 16 * 1024;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
     record Token(String header, long expiresAtMillis) {
@@ -106,18 +106,14 @@ public final class RegistryClient implements AutoCloseable {
                         return false;
                     }
                     // Never from HTTPS to plain HTTP, unless the target host is one the admin listed as insecure.
-                    String location = response.responseHeaders().get(HttpHeaders.LOCATION);
+                    String location = response.responseHeaders().get(HttpHeaderNames.LOCATION);
                     return location == null || plainHttpAllowed(URI.create(request.resourceUrl()).resolve(location));
                 });
         if (settings.caFile() != null) {
             SslContext ssl = sslContext(settings.caFile());
             http = http.secure(spec -> spec.sslContext(ssl));
         }
-        this.web = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(http))
-                .exchangeStrategies(ExchangeStrategies.builder()
-                        .codecs(c -> c.defaultCodecs().maxInMemorySize(settings.maxManifestBytes())).build())
-                .build();
+        this.http = http;
     }
 
     /** The platforms the image is published for. Fails with a {@link RegistryException}. */
@@ -195,45 +191,96 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     private Mono<Fetched> get(URI uri, String accept, String authorization) {
-        return web.get().uri(uri)
-                .header(HttpHeaders.ACCEPT, accept)
-                .headers(h -> {
+        return http.headers(h -> {
+                    h.set(HttpHeaderNames.ACCEPT, accept);
                     if (authorization != null) {
-                        h.set(HttpHeaders.AUTHORIZATION, authorization);
+                        h.set(HttpHeaderNames.AUTHORIZATION, authorization);
                     }
                 })
-                .exchangeToMono(this::handle);
+                .get().uri(uri)
+                .responseConnection(this::handle)
+                .next();
     }
 
-    private Mono<Fetched> handle(ClientResponse response) {
-        int code = response.statusCode().value();
+    /**
+     * Reads a 2xx body up to the manifest cap; any other answer becomes its error. A body osfit does not
+     * want (over the cap, or an error page of unknown or large size) is not read: the connection is
+     * closed, since a registry can send a body without end and reading it would last until the timeout.
+     */
+    private Mono<Fetched> handle(HttpClientResponse response, Connection connection) {
+        int code = response.status().code();
+        io.netty.handler.codec.http.HttpHeaders headers = response.responseHeaders();
+        long length = contentLength(headers);
         if (code >= 200 && code < 300) {
-            long length = response.headers().contentLength().orElse(-1);
             if (length > settings.maxManifestBytes()) {
-                return response.releaseBody().then(Mono.error(tooLarge()));
+                return closed(connection, tooLarge());
             }
-            String type = response.headers().contentType().map(Object::toString).orElse(null);
-            return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).map(b -> new Fetched(b, type))
-                    .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
+            return body(connection, length).map(b -> new Fetched(b, headers.get(HttpHeaderNames.CONTENT_TYPE)));
         }
-        Mono<Void> drain = response.releaseBody();
-        return switch (code) {
-            case 401 -> drain.then(Mono.error(new AuthNeeded(Challenge.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)))));
-            case 403 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.FORBIDDEN, "registry answered 403 Forbidden")));
-            case 404 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.NOT_FOUND, "no such image in the registry (404)")));
-            case 429 -> drain.then(Mono.error(new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry rate limit (429)")));
-            default -> drain.then(Mono.error(code >= 300 && code < 400
-                    ? redirectRefused(response)
-                    : new RegistryException(RegistryException.Kind.SERVER_ERROR, "registry answered " + code)));
+        RuntimeException error = switch (code) {
+            case 401 -> new AuthNeeded(Challenge.parse(headers.get(HttpHeaderNames.WWW_AUTHENTICATE)));
+            case 403 -> new RegistryException(RegistryException.Kind.FORBIDDEN, "registry answered 403 Forbidden");
+            case 404 -> new RegistryException(RegistryException.Kind.NOT_FOUND, "no such image in the registry (404)");
+            case 429 -> new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry rate limit (429)");
+            default -> code >= 300 && code < 400
+                    ? redirectRefused(URI.create(response.resourceUrl()), headers.get(HttpHeaderNames.LOCATION))
+                    : new RegistryException(RegistryException.Kind.SERVER_ERROR, "registry answered " + code);
         };
+        if (length >= 0 && length <= SMALL_ERROR_BODY) {
+            // A short error page is read and dropped, so the connection can serve the next request (after a 401, the retry).
+            return connection.inbound().receive().then(Mono.error(error));
+        }
+        return closed(connection, error);
+    }
+
+    private static long contentLength(io.netty.handler.codec.http.HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // not a length osfit will read to
+        }
+    }
+
+    private static <T> Mono<T> closed(Connection connection, Throwable error) {
+        connection.dispose();
+        return Mono.error(error);
+    }
+
+    /** The body, failing as too large (and closing the connection) as soon as it passes the cap. */
+    private Mono<byte[]> body(Connection connection, long length) {
+        int max = settings.maxManifestBytes();
+        return Mono.defer(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length >= 0 ? (int) length : 8192);
+            return connection.inbound().receive()
+                    .doOnNext(buf -> {
+                        int n = buf.readableBytes();
+                        if (out.size() + n > max) {
+                            throw tooLarge();
+                        }
+                        byte[] bytes = new byte[n];
+                        buf.readBytes(bytes);
+                        out.write(bytes, 0, n);
+                    })
+                    // A body cut short is not read on: the connection goes.
+                    .doOnError(e -> connection.dispose())
+                    .then(Mono.fromSupplier(out::toByteArray));
+        });
     }
 
     /** A redirect that was not followed: too many, or to plain HTTP. */
-    private RegistryException redirectRefused(ClientResponse response) {
-        java.util.Optional<URI> location = java.util.Optional.ofNullable(response.headers().asHttpHeaders().getFirst(HttpHeaders.LOCATION))
-                .map(l -> response.request().getURI().resolve(l));
-        if (location.isPresent() && !plainHttpAllowed(location.get())) {
-            return new RegistryException(RegistryException.Kind.INSECURE, "registry redirected to plain HTTP (" + location.get().getHost()
+    private RegistryException redirectRefused(URI from, String locationHeader) {
+        URI location = null;
+        try {
+            location = locationHeader == null ? null : from.resolve(locationHeader);
+        } catch (IllegalArgumentException unreadable) {
+            // reported as a redirect not followed
+        }
+        if (location != null && !plainHttpAllowed(location)) {
+            return new RegistryException(RegistryException.Kind.INSECURE, "registry redirected to plain HTTP (" + location.getHost()
                     + ", not listed in osfit.registry.insecure)");
         }
         return new RegistryException(RegistryException.Kind.NETWORK, "too many redirects (more than " + settings.maxRedirects() + ")");
@@ -264,8 +311,15 @@ public final class RegistryClient implements AutoCloseable {
             }
             cause = cause.getCause() == cause ? null : cause.getCause();
         }
-        String what = e instanceof WebClientRequestException ? "cannot reach the registry" : "registry request failed";
-        return new RegistryException(RegistryException.Kind.NETWORK, what + " (" + e.getClass().getSimpleName() + ")");
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException) {
+                return new RegistryException(RegistryException.Kind.NETWORK, "cannot reach the registry (" + c.getClass().getSimpleName() + ")");
+            }
+            if (c instanceof javax.net.ssl.SSLException) {
+                return new RegistryException(RegistryException.Kind.NETWORK, "TLS with the registry failed (" + c.getClass().getSimpleName() + ")");
+            }
+        }
+        return new RegistryException(RegistryException.Kind.NETWORK, "registry request failed (" + e.getClass().getSimpleName() + ")");
     }
 
     /** The JDK's trusted CAs plus those in the PEM bundle. */
