@@ -79,7 +79,7 @@ class AdmissionHandler {
         // Read here, under osfit.max-request-size: an AdmissionReview carries the whole pod (up to the API
         // server's 1.5 MiB object limit, twice for UPDATE), far past the codecs' default 256 KiB.
         return RequestBodies.bytes(request, maxBytes)
-                .flatMap(body -> {
+                .flatMap(RequestBodies.guarded(body -> {
                     JsonNode review;
                     try {
                         review = json.readTree(body);
@@ -95,15 +95,15 @@ class AdmissionHandler {
                         // The API server sends a UUID; anything longer would be echoed back for nothing.
                         return badRequest("request.uid longer than " + MAX_UID + " characters");
                     }
-                    return decide(req).map(d -> {
+                    return decide(req).map(RequestBodies.guarded(d -> {
                         boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
                         Outcome outcome = deny ? Outcome.DENIED : d.outcome();
                         Counter.builder("osfit.admission.decisions").tag("outcome", outcome.tag()).register(meters).increment();
                         log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
                                 req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
                         return answer(uid, d, deny);
-                    });
-                })
+                    }));
+                }))
                 .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge())
                 .doOnNext(r -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));

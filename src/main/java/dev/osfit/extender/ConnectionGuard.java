@@ -106,6 +106,15 @@ public final class ConnectionGuard {
                 ctx.fireChannelRead(msg);
             }
 
+            /** An OutOfMemoryError while reading (a buffer Netty could not allocate) closes the connection rather than leaving it hanging. */
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+                if (cause instanceof VirtualMachineError) {
+                    ctx.close();
+                }
+                ctx.fireExceptionCaught(cause);
+            }
+
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
                 if (msg instanceof LastHttpContent) {

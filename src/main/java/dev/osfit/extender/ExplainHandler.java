@@ -72,17 +72,17 @@ class ExplainHandler {
     }
 
     private Mono<ServerResponse> explain(byte[] body, ServerRequest request) {
-        return Mono.fromCallable(() -> matching.decoder().decodeArgs(body)).flatMap(args -> explain(args, request));
+        return Mono.just(body).map(RequestBodies.guarded(matching.decoder()::decodeArgs)).flatMap(args -> explain(args, request));
     }
 
     private Mono<ServerResponse> explain(ExtenderArgs args, ServerRequest request) {
-        return matching.match(args).flatMap(m -> {
+        return matching.match(args).flatMap(RequestBodies.guarded(m -> {
             Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher());
             if (wantsText(request)) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(explanation.table());
             }
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json.writeValueAsBytes(explanation));
-        });
+        }));
     }
 
     private static boolean wantsText(ServerRequest request) {

@@ -26,8 +26,8 @@ class FilterHandler {
 
     Mono<ServerResponse> handle(ServerRequest request) {
         return bodies.read(request)
-                .flatMap(matching::match)
-                .map(m -> {
+                .flatMap(RequestBodies.guarded(matching::match))
+                .map(RequestBodies.guarded(m -> {
                     byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
                     metrics.filterOutcomes(m.args().nodes(), m.matcher());
                     warnIfUnchecked(m);
@@ -35,7 +35,7 @@ class FilterHandler {
                         logDecision(m);
                     }
                     return answer;
-                })
+                }))
                 .flatMap(RequestBodies::json)
                 // The protocol's own way to fail a filter call: kube-scheduler shows the text in the pod's events.
                 .onErrorResume(IndexNotReadyException.class, e -> RequestBodies.json(ExtenderEncoder.filterError(e.getMessage())));

@@ -32,14 +32,14 @@ class PreemptHandler {
 
     Mono<ServerResponse> handle(ServerRequest request) {
         return bodies.read(request)
-                .flatMap(body -> {
+                .flatMap(RequestBodies.guarded(body -> {
                     PreemptionArgs args = matching.decoder().decodePreemption(body);
-                    return matching.matcher(args.pod()).map(matcher -> {
+                    return matching.matcher(args.pod()).map(RequestBodies.guarded(matcher -> {
                         List<PreemptionArgs.NodeVictims> kept = keep(args, matcher, matching.catalog());
                         log.debug("preempt {}: kept {} of {} candidates", args.pod().ref(), kept.size(), args.candidates().size());
                         return ExtenderEncoder.preempt(kept);
-                    });
-                })
+                    }));
+                }))
                 .flatMap(RequestBodies::json);
     }
 

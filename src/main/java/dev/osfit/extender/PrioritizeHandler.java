@@ -23,11 +23,11 @@ class PrioritizeHandler {
 
     Mono<ServerResponse> handle(ServerRequest request) {
         return bodies.read(request)
-                .flatMap(matching::match)
-                .map(m -> {
+                .flatMap(RequestBodies.guarded(matching::match))
+                .map(RequestBodies.guarded(m -> {
                     log.debug("prioritize {}: {} nodes; {}", m.args().pod().ref(), m.args().nodes().size(), m.matcher().requirements());
                     return ExtenderEncoder.prioritize(m.args().nodes(), m.matcher());
-                })
+                }))
                 .flatMap(RequestBodies::json);
     }
 }

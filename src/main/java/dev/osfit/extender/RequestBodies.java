@@ -4,6 +4,7 @@ import dev.osfit.config.OsfitProperties;
 import dev.osfit.kube.BadRequestException;
 import io.netty.channel.ChannelException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -66,7 +67,7 @@ public final class RequestBodies {
      */
     public static Mono<byte[]> bytes(ServerRequest request, long maxBytes) {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE - 8))
-                .map(buffer -> {
+                .map(guarded(buffer -> {
                     try {
                         byte[] out = new byte[buffer.readableByteCount()];
                         buffer.read(out);
@@ -74,8 +75,32 @@ public final class RequestBodies {
                     } finally {
                         DataBufferUtils.release(buffer);
                     }
-                })
+                }))
                 .defaultIfEmpty(new byte[0]);
+    }
+
+    /** A request that osfit had no memory left for; answered 503, and its connection closed. */
+    public static final class NoMemoryException extends RuntimeException {
+        NoMemoryException() {
+            super("osfit has no memory left for this request", null, false, false);
+        }
+    }
+
+    /**
+     * The step, with an {@link OutOfMemoryError} turned into a {@link NoMemoryException}. Reactor treats an
+     * OutOfMemoryError as fatal and rethrows it on whatever thread runs the step, so the request would
+     * never be answered and its connection would stay open; as an ordinary error it is answered 503, and
+     * what the step allocated is garbage again. Every step of a request that allocates by its size goes
+     * through this.
+     */
+    public static <T, R> Function<T, R> guarded(Function<T, R> step) {
+        return input -> {
+            try {
+                return step.apply(input);
+            } catch (OutOfMemoryError e) {
+                throw new NoMemoryException();
+            }
+        };
     }
 
     static Mono<ServerResponse> json(byte[] body) {
@@ -84,9 +109,9 @@ public final class RequestBodies {
 
     /**
      * Maps failures to answers: 400 with the reason for bad input, 408 for a request that did not
-     * arrive in time, 503 before the index is ready, 500 for anything else.
+     * arrive in time, 503 before the index is ready or when memory ran out, 500 for anything else.
      */
-    static Mono<ServerResponse> failure(String verb, Throwable error) {
+    public static Mono<ServerResponse> failure(String verb, Throwable error) {
         if (requestTimedOut(error)) {
             log.debug("{}: request body not received within osfit.request-read-timeout", verb);
             return ServerResponse.status(HttpStatus.REQUEST_TIMEOUT).contentType(MediaType.APPLICATION_JSON)
@@ -96,6 +121,12 @@ public final class RequestBodies {
         if (error instanceof IndexNotReadyException notReady) {
             return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(ExtenderEncoder.error(notReady.getMessage()));
+        }
+        if (error instanceof NoMemoryException) {
+            log.error("{}: out of memory while answering a request: answered 503 and closed its connection "
+                    + "(raise the heap, or lower osfit.max-request-size)", verb);
+            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
+                    .header("Connection", "close").bodyValue(ExtenderEncoder.error(error.getMessage()));
         }
         if (error instanceof BadRequestException bad) {
             log.debug("{}: bad request: {}", verb, bad.getMessage());
