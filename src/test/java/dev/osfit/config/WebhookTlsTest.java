@@ -67,6 +67,24 @@ class WebhookTlsTest {
         }
     }
 
+    /**
+     * A client that announces a body over osfit.max-request-size and waits for 100 Continue gets the refusal
+     * instead, on the webhook port as on the main one, and never the go-ahead to send it.
+     */
+    @Test
+    void anAnnouncedBodyOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TestCertificates.Issued.clientContext(null, CA.certificate())
+                .getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), PORT);
+        try (s) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /admission/pods HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: 209715200\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 413");
+        }
+    }
+
     @org.springframework.boot.test.web.server.LocalServerPort
     int mainPort;
 
