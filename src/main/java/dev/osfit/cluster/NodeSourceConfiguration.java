@@ -4,10 +4,12 @@ import dev.osfit.config.NodeSourceMode;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.node.NodeIndex;
 import dev.osfit.node.NodeSource;
+import dev.osfit.node.SeenNodes;
 import dev.osfit.registry.RegistrySource;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -32,6 +34,15 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 public class NodeSourceConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(NodeSourceConfiguration.class);
+
+    /** Node platforms seen in full-node requests, for preempt (which names nodes only); in both modes. */
+    @Bean
+    SeenNodes seenNodes(OsfitProperties properties, MeterRegistry meters) {
+        SeenNodes seen = new SeenNodes(properties.nodes().forgetAfter());
+        Gauge.builder("osfit.nodes.seen", seen, SeenNodes::size).description("nodes remembered from full-node requests (for preempt)")
+                .register(meters);
+        return seen;
+    }
 
     /** The mode {@code osfit.nodes.source} resolves to here, with why. */
     record Resolved(NodeSourceMode mode, String why) {

@@ -70,17 +70,23 @@ public record OsfitProperties(
      * @param watchTimeout    the shortest watch osfit asks the API server for (each watch asks for this
      *                        times a random factor in [1, 2)); a watch stream silent for longer than
      *                        its length plus request-timeout is dropped
+     * @param forgetAfter     how long osfit remembers the platform of a node seen in a full-node request
+     *                        (for preempt, which names nodes only) after it last saw it
      */
     public record NodesProperties(
             @NotNull @DefaultValue("auto") NodeSourceMode source,
             String kubeconfig,
             @NotNull @DefaultValue("100ms") Duration publishInterval,
             @NotNull @DefaultValue("30s") Duration requestTimeout,
-            @NotNull @DefaultValue("5m") Duration watchTimeout) {
+            @NotNull @DefaultValue("5m") Duration watchTimeout,
+            @NotNull @DefaultValue("24h") Duration forgetAfter) {
 
         public NodesProperties {
             if (requestTimeout != null && (requestTimeout.toMillis() < 100 || requestTimeout.toMinutes() > 10)) {
                 throw new IllegalArgumentException("osfit.nodes.request-timeout must be between 100ms and 10m, was " + requestTimeout);
+            }
+            if (forgetAfter != null && (forgetAfter.toSeconds() < 60 || forgetAfter.toDays() > 30)) {
+                throw new IllegalArgumentException("osfit.nodes.forget-after must be between 1m and 30d, was " + forgetAfter);
             }
             if (watchTimeout != null && (watchTimeout.toSeconds() < 1 || watchTimeout.toMinutes() > 60)) {
                 throw new IllegalArgumentException("osfit.nodes.watch-timeout must be between 1s and 60m, was " + watchTimeout);

@@ -9,6 +9,7 @@ import reactor.core.scheduler.Schedulers;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.node.NodeSource;
+import dev.osfit.node.SeenNodes;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -20,12 +21,14 @@ class PodMatching {
     private final PodCompiler compiler;
     private final Scoring scoring;
     private final NodeSource nodes;
+    private final SeenNodes seen;
 
-    PodMatching(PodCompiler compiler, Scoring scoring, NodeSource nodes) {
+    PodMatching(PodCompiler compiler, Scoring scoring, NodeSource nodes, SeenNodes seen) {
         this.decoder = new ExtenderDecoder();
         this.compiler = compiler;
         this.scoring = scoring;
         this.nodes = nodes;
+        this.seen = seen;
     }
 
     record Matched(ExtenderArgs args, Matcher matcher) {
@@ -38,7 +41,13 @@ class PodMatching {
 
     /** Resolves named nodes from the current catalog and compiles the pod. */
     Mono<Matched> match(ExtenderArgs args) {
-        if (!args.nodes().full()) {
+        RequestNodes requestNodes = args.nodes();
+        if (requestNodes.full()) {
+            // Remembered for preempt, which names nodes without their objects.
+            for (int i = 0; i < requestNodes.size(); i++) {
+                seen.record(requestNodes.name(i), requestNodes.platform(i));
+            }
+        } else {
             NodeCatalog catalog = nodes.current();
             if (!catalog.ready()) {
                 throw new IndexNotReadyException();
@@ -64,6 +73,15 @@ class PodMatching {
     NodeCatalog catalog() {
         NodeCatalog catalog = nodes.current();
         return catalog.ready() ? catalog : NodeCatalog.EMPTY;
+    }
+
+    /**
+     * Where preempt learns the platforms of the nodes it names: the node index when it holds the whole
+     * cluster, otherwise (standalone) the nodes seen in full-node requests.
+     */
+    NodeCatalog preemptionCatalog() {
+        NodeCatalog catalog = nodes.current();
+        return catalog.complete() && catalog.ready() ? catalog : seen;
     }
 
     ExtenderDecoder decoder() {

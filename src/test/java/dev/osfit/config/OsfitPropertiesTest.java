@@ -14,7 +14,9 @@ class OsfitPropertiesTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-            .withUserConfiguration(OsfitConfiguration.class);
+            .withUserConfiguration(OsfitConfiguration.class)
+            // The server customizer counts connections; the application has Actuator's registry.
+            .withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class);
 
     @Test
     void defaultsAreTheDocumentedOnes() {
@@ -26,6 +28,8 @@ class OsfitPropertiesTest {
             assertThat(context).hasSingleBean(PodCompiler.class);
             assertThat(p.nodes().requestTimeout()).hasSeconds(30);
             assertThat(p.nodes().watchTimeout()).hasMinutes(5);
+            assertThat(p.nodes().forgetAfter()).hasHours(24);
+            assertThat(p.maxConnections()).isEqualTo(1024);
         });
     }
 

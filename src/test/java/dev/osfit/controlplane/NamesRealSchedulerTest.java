@@ -94,7 +94,12 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
 
     @Override
     void awaitOsfit() {
-        String names = String.join("\",\"", NODES.keySet());
+        awaitOsfit(NODES.keySet());
+    }
+
+    @Override
+    void awaitOsfit(java.util.Collection<String> nodes) {
+        String names = String.join("\",\"", nodes);
         String body = "{\"Pod\":{\"metadata\":{\"name\":\"probe\",\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"name\":\"c\","
                 + "\"image\":\"" + IIS_2019 + "\"}]}},\"NodeNames\":[\"" + names + "\"]}";
         await().atMost(Duration.ofSeconds(30)).until(() -> {
