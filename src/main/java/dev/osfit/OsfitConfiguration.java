@@ -38,6 +38,13 @@ public class OsfitConfiguration {
     }
 
 
+    /** Spring Boot's SSL bundles, reloaded only when certificate and key match (see {@link VerifiedSslBundles}). */
+    @Bean
+    VerifiedSslBundles osfitSslBundles(ObjectProvider<org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar> registrars,
+                                         MeterRegistry meters) {
+        return new VerifiedSslBundles(registrars, meters);
+    }
+
     @Bean
     Scoring scoring(OsfitProperties properties) {
         return properties.scoring().toScoring();

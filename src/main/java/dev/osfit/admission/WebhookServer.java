@@ -55,10 +55,8 @@ class WebhookServer implements SmartLifecycle {
     @Override
     public synchronized void start() {
         ssl = new SwappableSslContext(sslContext(bundles.getBundle(properties.tlsBundle())));
-        bundles.addBundleUpdateHandler(properties.tlsBundle(), bundle -> {
-            ssl.swap(sslContext(bundle));
-            log.info("webhook certificate reloaded");
-        });
+        // The registry logs each reload (subject, serial, expiry) and applies it only when certificate and key match.
+        bundles.addBundleUpdateHandler(properties.tlsBundle(), bundle -> ssl.swap(sslContext(bundle)));
         ReactorHttpHandlerAdapter adapter = new ReactorHttpHandlerAdapter((request, response) -> {
             if (request.getMethod() == HttpMethod.POST && AdmissionRoutes.PODS.equals(request.getPath().value())) {
                 return handler.handle(request, response);

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,9 @@ import reactor.netty.http.server.HttpServer;
  * beyond {@code maxConnections} open on the port (a connection refused this way costs a file
  * descriptor for microseconds, and kube-scheduler and the API server keep a handful open).
  *
+ * <p>On a TLS port it also logs refused handshakes with their reason (at most one line every 10 s, with
+ * how many were left out) and counts them ({@code osfit.tls.handshake.failures} by port and reason).
+ *
  * <p>Both run on the connection's event loop: the deadline is one scheduled task per request, not per byte.
  */
 public final class ConnectionGuard {
@@ -41,6 +45,10 @@ public final class ConnectionGuard {
     private final AtomicInteger open = new AtomicInteger();
     private final Counter refused;
     private final Counter headerTimeouts;
+    private final MeterRegistry meters;
+    private static final long HANDSHAKE_WARN_INTERVAL = TimeUnit.SECONDS.toNanos(10);
+    private final java.util.concurrent.atomic.AtomicLong lastHandshakeWarn = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - HANDSHAKE_WARN_INTERVAL);
+    private final AtomicInteger handshakeWarnsSuppressed = new AtomicInteger();
 
     /**
      * @param port           the port's name in metrics and logs ({@code main}, {@code webhook})
@@ -51,6 +59,7 @@ public final class ConnectionGuard {
         this.port = port;
         this.maxConnections = maxConnections;
         this.headerTimeoutNanos = headerTimeout.toNanos();
+        this.meters = meters;
         Gauge.builder("osfit.connections.open", open, AtomicInteger::get).tag("port", port)
                 .description("Connections open on the port").register(meters);
         this.refused = Counter.builder("osfit.connections.closed").tag("port", port).tag("reason", "limit")
@@ -80,12 +89,82 @@ public final class ConnectionGuard {
         }
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.get(NettyPipeline.SslHandler) != null) {
+            pipeline.addAfter(NettyPipeline.SslHandler, "osfit.handshakeLog", new HandshakeLog());
+        }
         if (pipeline.get(NettyPipeline.HttpCodec) == null) {
             return; // not an HTTP/1.1 pipeline (none is configured today): the count still applies
         }
         HeaderDeadline deadline = new HeaderDeadline();
         pipeline.addBefore(NettyPipeline.HttpCodec, "osfit.headerDeadline", deadline);
         pipeline.addAfter(NettyPipeline.HttpCodec, "osfit.headerDone", deadline.done);
+    }
+
+    /** Handshakes osfit refused (or that failed), by reason, so that an operator sees why a client cannot connect. */
+    private final class HandshakeLog extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent done) {
+                ctx.pipeline().remove(this);
+                if (!done.isSuccess()) {
+                    handshakeFailed(ctx.channel(), done.cause());
+                }
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    private void handshakeFailed(Channel channel, Throwable cause) {
+        String reason = handshakeFailure(cause);
+        Counter.builder("osfit.tls.handshake.failures").tag("port", port).tag("reason", reason)
+                .description("TLS handshakes that failed, by reason").register(meters).increment();
+        long now = System.nanoTime();
+        long last = lastHandshakeWarn.get();
+        long suppressed = handshakeWarnsSuppressed.incrementAndGet() - 1;
+        if (now - last >= HANDSHAKE_WARN_INTERVAL && lastHandshakeWarn.compareAndSet(last, now)) {
+            handshakeWarnsSuppressed.set(0);
+            log.warn("{} port: TLS handshake with {} failed: {} ({}){}", port, channel.remoteAddress(), reason, rootMessage(cause),
+                    suppressed > 0 ? "; " + suppressed + " more since the last such line (at most one every 10 s; metric osfit_tls_handshake_failures_total)" : "");
+        }
+    }
+
+    /**
+     * A short reason from the handshake's exception: the JDK's messages are the only place the cause is
+     * named (a client certificate from an unknown CA, an expired one, none at all, or the client's alert).
+     */
+    static String handshakeFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof java.security.cert.CertificateExpiredException || m.contains("validity check failed") || m.contains("expired")) {
+                return "expired";
+            }
+            if (t instanceof java.security.cert.CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException
+                    || m.contains("PKIX path") || m.contains("unable to find valid certification path")) {
+                return "unknown_ca";
+            }
+            if (m.contains("Empty client certificate chain") || m.contains("null cert chain") || m.contains("peer not authenticated")) {
+                return "no_certificate";
+            }
+            if (m.startsWith("Received fatal alert: ")) {
+                return "client_alert_" + m.substring("Received fatal alert: ".length()).trim();
+            }
+            if (t instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
+                return "timeout";
+            }
+            if (t instanceof io.netty.handler.ssl.NotSslRecordException) {
+                return "not_tls";
+            }
+        }
+        return "other";
+    }
+
+    private static String rootMessage(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /**

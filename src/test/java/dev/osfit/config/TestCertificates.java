@@ -75,8 +75,40 @@ public final class TestCertificates {
                             new X509Certificate[] {presented.certificate, presented.issuer});
                 }
                 kmf.init(keys, new char[0]);
+                javax.net.ssl.X509ExtendedKeyManager jdk = (javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+                // Present the certificate whichever CAs the server names, as client-go does with its configured one
+                // (the JDK's own choice would send none for a certificate from another CA).
+                javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+                    public String[] getClientAliases(String type, java.security.Principal[] issuers) {
+                        return presented == null ? null : new String[] {"client"};
+                    }
+
+                    public String chooseClientAlias(String[] types, java.security.Principal[] issuers, java.net.Socket socket) {
+                        return presented == null ? null : "client";
+                    }
+
+                    public String chooseEngineClientAlias(String[] types, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                        return presented == null ? null : "client";
+                    }
+
+                    public String[] getServerAliases(String type, java.security.Principal[] issuers) {
+                        return null;
+                    }
+
+                    public String chooseServerAlias(String type, java.security.Principal[] issuers, java.net.Socket socket) {
+                        return null;
+                    }
+
+                    public X509Certificate[] getCertificateChain(String alias) {
+                        return jdk.getCertificateChain(alias);
+                    }
+
+                    public java.security.PrivateKey getPrivateKey(String alias) {
+                        return jdk.getPrivateKey(alias);
+                    }
+                };
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+                context.init(new javax.net.ssl.KeyManager[] {always}, tmf.getTrustManagers(), new SecureRandom());
                 return context;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -145,9 +177,14 @@ public final class TestCertificates {
      * second call swaps {@code ..data} atomically, as the kubelet does on rotation.
      */
     static void writeSecretVolume(Path dir, Issued server, X509Certificate clientCa) throws IOException {
+        writeSecretVolume(dir, server, server, clientCa);
+    }
+
+    /** As above, with the certificate of one and the key of another: a rotation caught half done. */
+    static void writeSecretVolume(Path dir, Issued certificateOf, Issued keyOf, X509Certificate clientCa) throws IOException {
         Path version = Files.createDirectories(dir.resolve("..v" + SERIAL.incrementAndGet()));
-        Files.writeString(version.resolve("tls.crt"), server.certificatePem());
-        Files.writeString(version.resolve("tls.key"), server.keyPem());
+        Files.writeString(version.resolve("tls.crt"), certificateOf.certificatePem());
+        Files.writeString(version.resolve("tls.key"), keyOf.keyPem());
         Files.writeString(version.resolve("ca.crt"), pem(clientCa));
         Path tmp = dir.resolve("..data_tmp");
         Files.deleteIfExists(tmp);

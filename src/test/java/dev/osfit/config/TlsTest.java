@@ -58,6 +58,91 @@ class TlsTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.core.env.Environment environment;
+
+    /** The certificate osfit serves now (the rotation tests change it). */
+    static volatile TestCertificates.Issued current = SERVER;
+
+    double count(String name, String... tags) {
+        var counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Refused handshakes are counted by reason (and logged, at most one line every 10 s). */
+    @Test
+    void refusedHandshakesAreCountedByReason() throws Exception {
+        double unknownCa = count("osfit.tls.handshake.failures", "port", "main", "reason", "unknown_ca");
+        double noCertificate = count("osfit.tls.handshake.failures", "port", "main", "reason", "no_certificate");
+        assertThatThrownBy(() -> filter(TestCertificates.Issued.clientContext(STRANGER, CA.certificate()))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> filter(TestCertificates.Issued.clientContext(null, CA.certificate()))).isInstanceOf(IOException.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while ((count("osfit.tls.handshake.failures", "port", "main", "reason", "unknown_ca") == unknownCa
+                || count("osfit.tls.handshake.failures", "port", "main", "reason", "no_certificate") == noCertificate)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(count("osfit.tls.handshake.failures", "port", "main", "reason", "unknown_ca")).as("a certificate from another CA")
+                .isEqualTo(unknownCa + 1);
+        assertThat(count("osfit.tls.handshake.failures", "port", "main", "reason", "no_certificate")).as("no certificate")
+                .isEqualTo(noCertificate + 1);
+    }
+
+    /**
+     * A rotation caught half done (the new tls.crt beside the old tls.key) is not applied: osfit keeps serving
+     * the previous certificate and no handshake fails; once the key arrives the new certificate is served.
+     */
+    @Test
+    void aNewCertificateIsServedOnlyOnceItsKeyIsThere() throws Exception {
+        TestCertificates.Issued renewed = CA.sign("osfit rotated in two steps");
+        double mismatched = count("osfit.tls.reloads", "bundle", "osfit", "outcome", "mismatched");
+        TestCertificates.writeSecretVolume(SECRET, renewed, current, CA.certificate());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count("osfit.tls.reloads", "bundle", "osfit", "outcome", "mismatched") == mismatched && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(count("osfit.tls.reloads", "bundle", "osfit", "outcome", "mismatched")).isEqualTo(mismatched + 1);
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> answer = filter(TestCertificates.Issued.clientContext(SCHEDULER, CA.certificate()));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(((X509Certificate) answer.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber())
+                    .as("still the previous certificate").isEqualTo(current.certificate().getSerialNumber());
+        }
+        TestCertificates.writeSecretVolume(SECRET, renewed, CA.certificate());
+        current = renewed;
+        BigInteger served;
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        do {
+            Thread.sleep(100);
+            HttpResponse<String> answer = filter(TestCertificates.Issued.clientContext(SCHEDULER, CA.certificate()));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            served = ((X509Certificate) answer.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
+        } while (!served.equals(renewed.certificate().getSerialNumber()) && System.nanoTime() < deadline);
+        assertThat(served).isEqualTo(renewed.certificate().getSerialNumber());
+        assertThat(meters.find("osfit.tls.certificate.expiry").tag("bundle", "osfit").gauge().value())
+                .isEqualTo(renewed.certificate().getNotAfter().getTime() / 1000);
+    }
+
+    /** The management port listens where the server does (loopback here), not on every interface. */
+    @Test
+    void theManagementPortBindsTheServersAddress() throws Exception {
+        assertThat(environment.getProperty("management.server.address")).isEqualTo(environment.getProperty("server.address", "127.0.0.1"));
+        for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+                    continue;
+                }
+                try (java.net.Socket s = new java.net.Socket()) {
+                    assertThatThrownBy(() -> s.connect(new java.net.InetSocketAddress(address, managementPort), 2000))
+                            .as("management port on %s", address).isInstanceOf(IOException.class);
+                }
+            }
+        }
+    }
+
     @LocalManagementPort
     int managementPort;
 
@@ -102,6 +187,7 @@ class TlsTest {
         for (int rotation = 1; rotation <= 2; rotation++) {
             TestCertificates.Issued renewed = CA.sign("osfit renewed " + rotation);
             TestCertificates.writeSecretVolume(SECRET, renewed, CA.certificate());
+            current = renewed;
             BigInteger expected = renewed.certificate().getSerialNumber();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             BigInteger served;
