@@ -12,10 +12,7 @@ import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.CoreV1Event;
-import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSchedulingGate;
 import io.kubernetes.client.util.PatchUtils;
@@ -51,6 +48,7 @@ public final class GateController implements SmartLifecycle {
 
     private final ApiClient client;
     private final CoreV1Api api;
+    private final dev.osfit.cluster.PodEvents events;
     private final PodHints hints;
     private final NodeSource nodes;
     private final Duration maxWait;
@@ -68,6 +66,7 @@ public final class GateController implements SmartLifecycle {
         this.pods = pods;
         this.client = client;
         this.api = new CoreV1Api(client);
+        this.events = new dev.osfit.cluster.PodEvents(client);
         this.hints = new PodHints(compiler, scoring, properties, json);
         this.nodes = nodes;
         this.maxWait = properties.gate().maxWait();
@@ -192,18 +191,7 @@ public final class GateController implements SmartLifecycle {
 
     private void event(V1Pod pod, String reason, String message) {
         V1ObjectMeta m = pod.getMetadata();
-        CoreV1Event event = new CoreV1Event()
-                .metadata(new V1ObjectMeta().generateName(m.getName() + ".osfit-").namespace(m.getNamespace()))
-                .involvedObject(new V1ObjectReference().kind("Pod").apiVersion("v1").name(m.getName()).namespace(m.getNamespace())
-                        .uid(m.getUid()))
-                .reason(reason).message(message).type("Warning")
-                .source(new V1EventSource().component("osfit"))
-                .firstTimestamp(OffsetDateTime.now()).lastTimestamp(OffsetDateTime.now()).count(1);
-        try {
-            api.createNamespacedEvent(m.getNamespace(), event).execute();
-        } catch (ApiException e) {
-            log.debug("could not record an event for {}/{}: HTTP {}", m.getNamespace(), m.getName(), e.getCode());
-        }
+        events.warning(m.getNamespace(), m.getName(), m.getUid(), reason, message);
     }
 
     /** Gates lifted by this replica since it started. */

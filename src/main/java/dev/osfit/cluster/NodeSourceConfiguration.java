@@ -4,6 +4,7 @@ import dev.osfit.config.NodeSourceMode;
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.node.NodeIndex;
 import dev.osfit.node.NodeSource;
+import dev.osfit.kube.ConsultedPods;
 import dev.osfit.node.SeenNodes;
 import dev.osfit.registry.RegistrySource;
 import io.kubernetes.client.openapi.ApiClient;
@@ -42,6 +43,12 @@ public class NodeSourceConfiguration {
         Gauge.builder("osfit.nodes.seen", seen, SeenNodes::size).description("nodes remembered from full-node requests (for preempt)")
                 .register(meters);
         return seen;
+    }
+
+    /** Which pods kube-scheduler asked osfit about (the placement audit's other half); in both modes. */
+    @Bean
+    ConsultedPods consultedPods() {
+        return new ConsultedPods(java.time.Duration.ofMinutes(30));
     }
 
     /** The mode {@code osfit.nodes.source} resolves to here, with why. */
@@ -134,6 +141,14 @@ public class NodeSourceConfiguration {
                 new PodPrefetcher(pods, source);
             }
             return pods;
+        }
+
+        /** Pods placed where osfit would not have put them (osfit bypassed): counted, and a Warning event on each. */
+        @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.nodes.audit-placements", matchIfMissing = true)
+        PlacementAudit placementAudit(ApiClient client, UnscheduledPods pods, NodeSource nodes, dev.osfit.match.PodCompiler compiler,
+                                      dev.osfit.match.Scoring scoring, ConsultedPods consulted, MeterRegistry meters) {
+            return new PlacementAudit(client, pods, nodes, compiler, scoring, consulted, meters);
         }
 
         /** Which RuntimeClasses give Hyper-V isolation, read by the pod compiler. */

@@ -33,6 +33,7 @@ public final class UnscheduledPods implements SmartLifecycle {
     private final ApiClient client;
     private final Duration watchTimeout;
     private final List<Consumer<V1Pod>> listeners = new ArrayList<>();
+    private final List<Consumer<V1Pod>> leaveListeners = new ArrayList<>();
     private SharedInformerFactory factory;
     private SharedIndexInformer<V1Pod> informer;
     private final ListWatchFailures failures = new ListWatchFailures();
@@ -48,10 +49,18 @@ public final class UnscheduledPods implements SmartLifecycle {
         listeners.add(listener);
     }
 
+    /**
+     * Called with each pod that leaves the set (bound to a node, or deleted while pending), cut down as
+     * {@link #strip} says, on the informer's thread: return quickly. Before {@link #start}.
+     */
+    public synchronized void onLeave(Consumer<V1Pod> listener) {
+        leaveListeners.add(listener);
+    }
+
     @Override
     public synchronized void start() {
         running = true;
-        if (listeners.isEmpty()) {
+        if (listeners.isEmpty() && leaveListeners.isEmpty()) {
             return;
         }
         CoreV1Api api = new CoreV1Api(client);
@@ -64,6 +73,7 @@ public final class UnscheduledPods implements SmartLifecycle {
                 this::onListWatchFailure);
         informer.setTransform(UnscheduledPods::strip);
         List<Consumer<V1Pod>> all = List.copyOf(listeners);
+        List<Consumer<V1Pod>> leaving = List.copyOf(leaveListeners);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Pod pod) {
@@ -77,10 +87,11 @@ public final class UnscheduledPods implements SmartLifecycle {
 
             @Override
             public void onDelete(V1Pod pod, boolean deletedFinalStateUnknown) {
+                leaving.forEach(l -> l.accept(pod));
             }
         });
         factory.startAllRegisteredInformers();
-        log.info("watching unscheduled pods ({} listeners)", all.size());
+        log.info("watching unscheduled pods ({} listeners)", all.size() + leaving.size());
     }
 
     private void onListWatchFailure(Class<V1Pod> type, Throwable error) {

@@ -70,6 +70,8 @@ public record OsfitProperties(
      * @param watchTimeout    the shortest watch osfit asks the API server for (each watch asks for this
      *                        times a random factor in [1, 2)); a watch stream silent for longer than
      *                        its length plus request-timeout is dropped
+     * @param auditPlacements cluster mode: check each pod kube-scheduler binds, and report (metric, Warning
+     *                        event) one bound where osfit rejects it or without osfit being asked
      * @param forgetAfter     how long osfit remembers the platform of a node seen in a full-node request
      *                        (for preempt, which names nodes only) after it last saw it
      */
@@ -79,7 +81,8 @@ public record OsfitProperties(
             @NotNull @DefaultValue("100ms") Duration publishInterval,
             @NotNull @DefaultValue("30s") Duration requestTimeout,
             @NotNull @DefaultValue("5m") Duration watchTimeout,
-            @NotNull @DefaultValue("24h") Duration forgetAfter) {
+            @NotNull @DefaultValue("24h") Duration forgetAfter,
+            @DefaultValue("true") boolean auditPlacements) {
 
         public NodesProperties {
             if (requestTimeout != null && (requestTimeout.toMillis() < 100 || requestTimeout.toMinutes() > 10)) {

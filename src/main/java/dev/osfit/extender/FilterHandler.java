@@ -28,6 +28,7 @@ class FilterHandler {
         return bodies.read(request)
                 .flatMap(RequestBodies.guarded(matching::match))
                 .map(RequestBodies.guarded(m -> {
+                    matching.asked(m.args().pod());
                     byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
                     metrics.filterOutcomes(m.args().nodes(), m.matcher());
                     warnIfUnchecked(m);

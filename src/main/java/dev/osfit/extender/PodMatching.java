@@ -10,6 +10,7 @@ import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
 import dev.osfit.node.NodeSource;
 import dev.osfit.node.SeenNodes;
+import dev.osfit.kube.ConsultedPods;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -22,8 +23,10 @@ class PodMatching {
     private final Scoring scoring;
     private final NodeSource nodes;
     private final SeenNodes seen;
+    private final ConsultedPods consulted;
 
-    PodMatching(PodCompiler compiler, Scoring scoring, NodeSource nodes, SeenNodes seen) {
+    PodMatching(PodCompiler compiler, Scoring scoring, NodeSource nodes, SeenNodes seen, ConsultedPods consulted) {
+        this.consulted = consulted;
         this.decoder = new ExtenderDecoder();
         this.compiler = compiler;
         this.scoring = scoring;
@@ -82,6 +85,11 @@ class PodMatching {
     NodeCatalog preemptionCatalog() {
         NodeCatalog catalog = nodes.current();
         return catalog.complete() && catalog.ready() ? catalog : seen;
+    }
+
+    /** kube-scheduler asked about this pod (a verb call; explain is not one): for the placement audit. */
+    void asked(PodFacts pod) {
+        consulted.record(pod.uid(), pod.schedulerName());
     }
 
     ExtenderDecoder decoder() {

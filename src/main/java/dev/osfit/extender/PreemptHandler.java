@@ -62,6 +62,7 @@ class PreemptHandler {
         return bodies.read(request)
                 .flatMap(RequestBodies.guarded(body -> {
                     PreemptionArgs args = matching.decoder().decodePreemption(body);
+                    matching.asked(args.pod());
                     return matching.matcher(args.pod()).map(RequestBodies.guarded(matcher -> {
                         Kept k = keep(args, matcher, matching.preemptionCatalog());
                         count(args, k);

@@ -26,6 +26,7 @@ class PrioritizeHandler {
                 .flatMap(RequestBodies.guarded(matching::match))
                 .map(RequestBodies.guarded(m -> {
                     log.debug("prioritize {}: {} nodes; {}", m.args().pod().ref(), m.args().nodes().size(), m.matcher().requirements());
+                    matching.asked(m.args().pod());
                     return ExtenderEncoder.prioritize(m.args().nodes(), m.matcher());
                 }))
                 .flatMap(RequestBodies::json);

@@ -21,7 +21,7 @@ record PodJson(Meta metadata, Spec spec) {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Spec(List<Container> containers, List<Container> initContainers, Os os, Map<String, String> nodeSelector,
                 Affinity affinity, PodSecurityContext securityContext, Boolean hostPID, Boolean hostIPC, List<Volume> volumes,
-                String runtimeClassName) {
+                String runtimeClassName, String schedulerName) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -83,7 +83,7 @@ record PodJson(Meta metadata, Spec spec) {
 
     PodFacts toFacts() {
         Meta meta = metadata != null ? metadata : new Meta(null, null, null, null);
-        Spec s = spec != null ? spec : new Spec(null, null, null, null, null, null, null, null, null, null);
+        Spec s = spec != null ? spec : new Spec(null, null, null, null, null, null, null, null, null, null, null);
         boolean podHostProcess = s.securityContext() != null && s.securityContext().windowsOptions() != null
                 && Boolean.TRUE.equals(s.securityContext().windowsOptions().hostProcess());
         List<PodFacts.Container> containers = new ArrayList<>();
@@ -114,7 +114,7 @@ record PodJson(Meta metadata, Spec spec) {
         String annotation = meta.annotations() == null ? null : meta.annotations().get(PlatformAnnotation.NAME);
         return new PodFacts(meta.namespace(), meta.name(), containers, s.os() == null ? null : s.os().name(),
                 s.nodeSelector(), terms, Boolean.TRUE.equals(s.hostPID()), Boolean.TRUE.equals(s.hostIPC()),
-                memoryEmptyDir, podHostProcess, annotation, s.runtimeClassName());
+                memoryEmptyDir, podHostProcess, annotation, s.runtimeClassName(), meta.uid(), s.schedulerName());
     }
 
     private static void addContainers(List<PodFacts.Container> out, List<Container> containers, boolean init) {

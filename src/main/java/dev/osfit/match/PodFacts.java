@@ -11,6 +11,9 @@ import java.util.Map;
  *                      empty when the pod has none
  * @param platformAnnotation the value of {@code osfit.dev/image-platforms}, or null
  * @param runtimeClassName   {@code spec.runtimeClassName}, or null
+ * @param uid                {@code metadata.uid}, or null (not used to match: the placement audit tells
+ *                           which pods kube-scheduler asked osfit about)
+ * @param schedulerName      {@code spec.schedulerName}, or null (the same: which schedulers consult osfit)
  */
 public record PodFacts(
         String namespace,
@@ -24,7 +27,17 @@ public record PodFacts(
         boolean memoryEmptyDir,
         boolean podHostProcess,
         String platformAnnotation,
-        String runtimeClassName) {
+        String runtimeClassName,
+        String uid,
+        String schedulerName) {
+
+    /** A pod as the matcher sees it, without the identity the placement audit uses. */
+    public PodFacts(String namespace, String name, List<Container> containers, String osName, Map<String, String> nodeSelector,
+                    List<List<Requirement>> requiredTerms, boolean hostPID, boolean hostIPC, boolean memoryEmptyDir,
+                    boolean podHostProcess, String platformAnnotation, String runtimeClassName) {
+        this(namespace, name, containers, osName, nodeSelector, requiredTerms, hostPID, hostIPC, memoryEmptyDir, podHostProcess,
+                platformAnnotation, runtimeClassName, null, null);
+    }
 
     /** A pod without a RuntimeClass. */
     public PodFacts(String namespace, String name, List<Container> containers, String osName, Map<String, String> nodeSelector,

@@ -137,12 +137,15 @@ class ManifestsTest {
     }
 
     @Test
-    void theClusterRoleReadsNodesPodsAndRuntimeClassesAndNothingElse() {
+    void theClusterRoleReadsNodesPodsAndRuntimeClassesCreatesEventsAndNothingElse() {
         V1ClusterRole role = named(V1ClusterRole.class, "osfit-node-reader");
-        assertThat(role.getRules()).hasSize(3).allSatisfy((V1PolicyRule rule) ->
+        assertThat(role.getRules()).hasSize(4);
+        assertThat(role.getRules()).filteredOn(r -> !r.getResources().equals(java.util.List.of("events"))).allSatisfy((V1PolicyRule rule) ->
                 assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().equals(java.util.List.of("events")))
+                .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create"));
         assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("")))
-                .flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods");
+                .flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods", "events");
         assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("node.k8s.io")))
                 .flatExtracting(V1PolicyRule::getResources).containsExactly("runtimeclasses");
         V1ClusterRoleBinding binding = named(V1ClusterRoleBinding.class, "osfit-node-reader");
@@ -316,8 +319,12 @@ class ManifestsTest {
 
     @Test
     void onlyTheGateOverlayMayWrite() throws IOException {
-        assertThat(all(V1ClusterRole.class)).flatExtracting(V1ClusterRole::getRules).flatExtracting(V1PolicyRule::getVerbs)
+        // The base reads, and creates nothing but events (the placement audit's warnings).
+        assertThat(all(V1ClusterRole.class)).flatExtracting(V1ClusterRole::getRules)
+                .filteredOn(r -> !r.getResources().equals(List.of("events"))).flatExtracting(V1PolicyRule::getVerbs)
                 .as("the base only reads").doesNotContain("patch", "create", "update", "delete");
+        assertThat(all(V1ClusterRole.class)).flatExtracting(V1ClusterRole::getRules).flatExtracting(V1PolicyRule::getVerbs)
+                .doesNotContain("patch", "update", "delete");
         Path gate = Path.of("manifests", "webhook-gate");
         List<Object> objects = Yaml.loadAll(gate.resolve("rbac-gate.yaml").toFile());
         V1ClusterRole role = objects.stream().filter(V1ClusterRole.class::isInstance).map(V1ClusterRole.class::cast).findFirst().orElseThrow();

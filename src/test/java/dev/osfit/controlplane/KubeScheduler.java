@@ -36,8 +36,13 @@ public final class KubeScheduler implements AutoCloseable {
      * Starts kube-scheduler with {@code scheduler-config/<file>}, its extenders pointed at
      * {@code osfitUrl} (null: the file has none), and waits until it is healthy.
      */
-    @SuppressWarnings("unchecked")
     public static KubeScheduler start(ControlPlane plane, String file, String osfitUrl) {
+        return start(plane, file, osfitUrl, null);
+    }
+
+    /** As above, its one profile renamed {@code schedulerName} (null: as in the file), so it schedules only pods that name it. */
+    @SuppressWarnings("unchecked")
+    public static KubeScheduler start(ControlPlane plane, String file, String osfitUrl, String schedulerName) {
         try {
             Map<String, Object> config = new Yaml().load(Files.readString(Path.of("scheduler-config", file)));
             ((Map<String, Object>) config.get("clientConnection")).put("kubeconfig", plane.kubeconfig().toString());
@@ -45,13 +50,16 @@ public final class KubeScheduler implements AutoCloseable {
             ((Map<String, Object>) config.get("clientConnection")).put("qps", 1000);
             ((Map<String, Object>) config.get("clientConnection")).put("burst", 1000);
             config.put("leaderElection", Map.of("leaderElect", false));
+            if (schedulerName != null) {
+                ((List<Map<String, Object>>) config.get("profiles")).get(0).put("schedulerName", schedulerName);
+            }
             Object extenders = config.get("extenders");
             if (extenders != null) {
                 for (Map<String, Object> e : (List<Map<String, Object>>) extenders) {
                     e.put("urlPrefix", osfitUrl);
                 }
             }
-            String name = "kube-scheduler-" + file.replace(".yaml", "");
+            String name = "kube-scheduler-" + file.replace(".yaml", "") + (schedulerName == null ? "" : "-" + schedulerName);
             Path configFile = plane.dir().resolve(name + ".yaml");
             DumperOptions options = new DumperOptions();
             options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.osfit.match.Reasons;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
@@ -79,6 +80,55 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
                     .anySatisfy(m -> assertThat(m).contains(String.format(Reasons.BUILD_MISMATCH_HYPERV, "10.0.20348", CORE_2025, "10.0.26100")));
             System.out.printf("Hyper-V RuntimeClass: iis-hyperv bound to %s; iis-process and core2025-hyperv Pending%n", node);
         }
+    }
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /**
+     * The silent bypass: a kube-scheduler whose extender URL goes nowhere, with the shipped {@code ignorable: true},
+     * schedules without osfit. An ltsc2022 pod it binds to a Linux node gets osfit's Warning events (placed where
+     * osfit rejects it, and without osfit being asked) and the counters move; a pod scheduled through osfit gets none.
+     */
+    @Test
+    void aPodPlacedWithoutOsfitIsReported() throws Exception {
+        ControlPlane plane = plane();
+        Kube kube = plane.kube();
+        kube.namespace("bypass");
+        awaitOsfit();
+        double incompatible = meters.find("osfit.placement.audit").tag("outcome", "incompatible").counter().count();
+        double notConsulted = meters.find("osfit.placement.audit").tag("outcome", "not_consulted").counter().count();
+        // A scheduler profile of this test's own, so that only its pods are scheduled while osfit is out of reach.
+        try (KubeScheduler scheduler = KubeScheduler.start(plane, schedulerConfig(), "http://127.0.0.1:" + port, BYPASS)) {
+            assertThat(kube.createPod("bypass", linuxOnly(Kube.pod("through-osfit", Map.of(ANNOTATION, NGINX + " linux/amd64"), NGINX))).status())
+                    .isEqualTo(201);
+            assertThat(kube.waitBound("bypass", "through-osfit", Duration.ofSeconds(30))).as("log:%n%s", scheduler.log()).isNotNull();
+        }
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (KubeScheduler bypassed = KubeScheduler.start(plane, schedulerConfig(), "http://127.0.0.1:" + closed, BYPASS)) {
+            assertThat(kube.createPod("bypass", linuxOnly(Kube.pod("core2022-on-linux", null, CORE_2022))).status()).isEqualTo(201);
+            String node = kube.waitBound("bypass", "core2022-on-linux", Duration.ofSeconds(30));
+            assertThat(node).as("bound without osfit; log:%n%s", bypassed.log()).isNotNull();
+            List<String> incompatibleEvents = kube.waitEvents("bypass", "core2022-on-linux", "OsfitIncompatibleNode", Duration.ofSeconds(30));
+            assertThat(incompatibleEvents).singleElement().satisfies(m -> assertThat(m).startsWith("bound to node " + node + ", where osfit says: ")
+                    .contains(String.format(Reasons.PLATFORM_MISMATCH, "linux", CORE_2022, "windows")));
+            assertThat(kube.waitEvents("bypass", "core2022-on-linux", "OsfitNotConsulted", Duration.ofSeconds(10))).hasSize(1);
+            System.out.printf("bypassed pod bound to %s; osfit's events: %s%n", node, incompatibleEvents);
+        }
+        assertThat(meters.find("osfit.placement.audit").tag("outcome", "incompatible").counter().count()).isEqualTo(incompatible + 1);
+        assertThat(meters.find("osfit.placement.audit").tag("outcome", "not_consulted").counter().count()).isEqualTo(notConsulted + 1);
+        assertThat(kube.waitEvents("bypass", "through-osfit", "OsfitIncompatibleNode", Duration.ofSeconds(1))).isEmpty();
+        assertThat(kube.waitEvents("bypass", "through-osfit", "OsfitNotConsulted", Duration.ofSeconds(1))).isEmpty();
+    }
+
+    static final String BYPASS = "bypass-scheduler";
+
+    private static ObjectNode linuxOnly(ObjectNode pod) {
+        ((ObjectNode) pod.get("spec")).put("schedulerName", BYPASS).putObject("nodeSelector").put("kubernetes.io/os", "linux");
+        return pod;
     }
 
     private static void createOn2022(Kube kube, String name, String runtimeClass, String image) {
