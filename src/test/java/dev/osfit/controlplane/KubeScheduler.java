@@ -41,8 +41,13 @@ public final class KubeScheduler implements AutoCloseable {
     }
 
     /** As above, its one profile renamed {@code schedulerName} (null: as in the file), so it schedules only pods that name it. */
-    @SuppressWarnings("unchecked")
     public static KubeScheduler start(ControlPlane plane, String file, String osfitUrl, String schedulerName) {
+        return start(plane, file, osfitUrl, schedulerName, null);
+    }
+
+    /** As above, with the extenders' {@code tlsConfig} replaced (caFile, certFile, keyFile) when given. */
+    @SuppressWarnings("unchecked")
+    public static KubeScheduler start(ControlPlane plane, String file, String osfitUrl, String schedulerName, Map<String, String> tlsConfig) {
         try {
             Map<String, Object> config = new Yaml().load(Files.readString(Path.of("scheduler-config", file)));
             ((Map<String, Object>) config.get("clientConnection")).put("kubeconfig", plane.kubeconfig().toString());
@@ -57,6 +62,9 @@ public final class KubeScheduler implements AutoCloseable {
             if (extenders != null) {
                 for (Map<String, Object> e : (List<Map<String, Object>>) extenders) {
                     e.put("urlPrefix", osfitUrl);
+                    if (tlsConfig != null) {
+                        e.put("tlsConfig", tlsConfig);
+                    }
                 }
             }
             String name = "kube-scheduler-" + file.replace(".yaml", "") + (schedulerName == null ? "" : "-" + schedulerName);
