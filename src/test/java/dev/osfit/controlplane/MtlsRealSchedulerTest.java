@@ -104,6 +104,63 @@ class MtlsRealSchedulerTest {
         assertThat(kube.waitEvents("mtls", "iis-through-osfit", "OsfitNotConsulted", Duration.ofSeconds(1))).isEmpty();
     }
 
+    /**
+     * osfit's certificate and key rotated apart (the certificate 3 s before its key) while the scheduler keeps
+     * scheduling through osfit: no handshake fails, no reload serves a mismatched pair, and once both files
+     * are in place the new certificate is the one served.
+     */
+    @Test
+    void aCertificateAndKeyRotatedApartCostNoHandshake() throws Exception {
+        ControlPlane plane = RealSchedulerScenarios.plane();
+        Kube kube = plane.kube();
+        kube.namespace("mtls-rotate");
+        await().atMost(Duration.ofSeconds(30)).until(() -> meters.find("osfit.nodes.indexed").gauge() != null
+                && meters.find("osfit.nodes.indexed").gauge().value() >= RealSchedulerScenarios.NODES.size());
+        double failures = meters.find("osfit.tls.handshake.failures").counters().stream().mapToDouble(c -> c.count()).sum();
+        double mismatched = count("osfit.tls.reloads", "bundle", "osfit", "outcome", "mismatched");
+        String[] renewed = TestCertificatesAccess.renewedServer("osfit rotated apart");
+        try (KubeScheduler right = KubeScheduler.start(plane, "osfit-mtls.yaml", "https://127.0.0.1:" + port, SCHEDULER, tlsConfig("right"))) {
+            Files.writeString(DIR.resolve("osfit").resolve("tls.crt"), renewed[0]);
+            for (int i = 0; i < 6; i++) {
+                assertThat(kube.createPod("mtls-rotate", nginx("nginx-" + i)).status()).isEqualTo(201);
+                assertThat(kube.waitBound("mtls-rotate", "nginx-" + i, Duration.ofSeconds(30))).as("log:%n%s", right.log()).isNotNull();
+                Thread.sleep(500);
+                if (i == 5) {
+                    Files.writeString(DIR.resolve("osfit").resolve("tls.key"), renewed[1]);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> servedSerial().equals(renewed[2]));
+            assertThat(kube.createPod("mtls-rotate", nginx("nginx-after")).status()).isEqualTo(201);
+            assertThat(kube.waitBound("mtls-rotate", "nginx-after", Duration.ofSeconds(30))).isNotNull();
+        }
+        assertThat(count("osfit.tls.reloads", "bundle", "osfit", "outcome", "mismatched")).as("the half-done rotation was held back")
+                .isGreaterThan(mismatched);
+        assertThat(meters.find("osfit.tls.handshake.failures").counters().stream().mapToDouble(c -> c.count()).sum())
+                .as("failed handshakes during the rotation").isEqualTo(failures);
+        for (int i = 0; i < 6; i++) {
+            assertThat(kube.waitEvents("mtls-rotate", "nginx-" + i, "OsfitNotConsulted", Duration.ofMillis(200))).as("nginx-%d", i).isEmpty();
+        }
+    }
+
+    /** The serial of the certificate osfit serves now, read by a client that presents the right certificate. */
+    String servedSerial() throws Exception {
+        javax.net.ssl.SSLContext context = TestCertificatesAccess.rightClientContext();
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            return ((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber().toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static ObjectNode nginx(String name) {
+        ObjectNode pod = pod(name, RealSchedulerScenarios.NGINX, "linux");
+        ((ObjectNode) pod.get("metadata")).putObject("annotations").put(RealSchedulerScenarios.ANNOTATION,
+                RealSchedulerScenarios.NGINX + " linux/amd64 linux/arm64");
+        return pod;
+    }
+
     static ObjectNode pod(String name, String image, String os) {
         ObjectNode pod = Kube.pod(name, null, image);
         ObjectNode spec = (ObjectNode) pod.get("spec");
