@@ -179,6 +179,7 @@ class AdmissionHandler {
     }
 
     private static Mono<byte[]> badRequest(String message) {
-        return Mono.error(new org.springframework.web.server.ResponseStatusException(HttpStatus.BAD_REQUEST, message));
+        // 400 with {"Error": message}, as on the extender port (RequestBodies.failure, through AdmissionRoutes).
+        return Mono.error(new dev.osfit.kube.BadRequestException(message));
     }
 }

@@ -416,7 +416,8 @@ class AdmissionTest {
     @Test
     void somethingThatIsNotAnAdmissionReviewIsABadRequest() {
         client.post().uri(AdmissionRoutes.PODS).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"kind\":\"Pod\"}")
-                .exchange().expectStatus().isBadRequest();
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.Error").isEqualTo("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
         client.post().uri(AdmissionRoutes.PODS).contentType(MediaType.APPLICATION_JSON).bodyValue("{")
                 .exchange().expectStatus().isBadRequest();
     }
