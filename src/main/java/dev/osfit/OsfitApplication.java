@@ -14,6 +14,10 @@ public class OsfitApplication {
     private static final Logger log = LoggerFactory.getLogger(OsfitApplication.class);
 
     public static void main(String[] args) {
+        int status = CommandLine.answer(args, System.out);
+        if (status >= 0) {
+            System.exit(status);
+        }
         // A slow sender's connection times out after osfit has already answered 408; the late signal
         // is expected, not an error worth a stack trace per client.
         Hooks.onErrorDropped(e -> {

@@ -33,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param tls                the tls profile's files and which client identities may call
  */
 @Validated
-@ConfigurationProperties("osfit")
+@ConfigurationProperties(prefix = "osfit", ignoreUnknownFields = false)
 public record OsfitProperties(
         @NotNull @DefaultValue("64MB") DataSize maxRequestSize,
         @NotNull @DefaultValue("10s") Duration requestReadTimeout,
@@ -173,6 +173,7 @@ public record OsfitProperties(
      *                       the SSL bundle {@code tlsBundle}: the API server calls webhooks over HTTPS without a
      *                       client certificate, while the extender port may demand one
      * @param tlsBundle      the Spring Boot SSL bundle of the webhook port ({@code spring.ssl.bundle.pem.<name>})
+     * @param tlsDir         the directory of the webhook port's tls.crt and tls.key (the webhook profile's bundle reads it)
      * @param gate           hold pods whose images are not resolved in time with a scheduling gate (cluster mode)
      * @param excludedNamespaces pods in these namespaces are never changed, whatever the webhook configuration sends
      * @param denyConflicts  reject a pod that no node can ever run (its images need conflicting platforms, or its
@@ -185,6 +186,7 @@ public record OsfitProperties(
             @Min(1) @Max(100) @DefaultValue("32") int maxTerms,
             @Min(0) @Max(65535) @DefaultValue("0") int port,
             @NotNull @DefaultValue("webhook") String tlsBundle,
+            String tlsDir,
             @Valid @NotNull @DefaultValue GateProperties gate,
             @NotNull @DefaultValue({"kube-system", "osfit-system"}) java.util.List<String> excludedNamespaces,
             @DefaultValue("false") boolean denyConflicts) {

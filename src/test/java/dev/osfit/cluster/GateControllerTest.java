@@ -95,7 +95,7 @@ class GateControllerTest {
                 "win2022-1", NodePlatform.of("windows", "amd64", OsVersion.parse("10.0.20348.2966")),
                 "linux-1", NodePlatform.of("linux", "amd64", null)), true);
         OsfitProperties.AdmissionProperties properties = new OsfitProperties.AdmissionProperties(true, Duration.ofMillis(500),
-                List.of("registry", "annotation"), 32, 0, "webhook", new OsfitProperties.GateProperties(true, Duration.ofSeconds(3)),
+                List.of("registry", "annotation"), 32, 0, "webhook", null, new OsfitProperties.GateProperties(true, Duration.ofSeconds(3)),
                 List.of("kube-system"), false);
         PodCompiler compiler = new PodCompiler(List.of(registry.source(), new WindowsTagTable()), UnknownImagePolicy.ALLOW);
         Path dir = Files.createTempDirectory("osfit-gate-test");

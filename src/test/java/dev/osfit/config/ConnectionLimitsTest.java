@@ -34,12 +34,13 @@ class ConnectionLimitsTest {
     static final TestCertificates.Issued CA = TestCertificates.ca("limits CA");
     static final int WEBHOOK_PORT;
     static final int MAX_CONNECTIONS = 12;
+    static final String TLS_DIR;
 
     static {
         try {
             Path secret = Files.createTempDirectory("osfit-limits-tls");
             TestCertificates.writeSecretVolume(secret, CA.sign("osfit webhook"), CA.certificate());
-            System.setProperty("osfit.test.limits-tls-dir", secret.toString());
+            TLS_DIR = secret.toString();
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 WEBHOOK_PORT = s.getLocalPort();
             }
@@ -50,7 +51,7 @@ class ConnectionLimitsTest {
 
     @DynamicPropertySource
     static void limits(DynamicPropertyRegistry registry) {
-        registry.add("osfit.admission.tls-dir", () -> System.getProperty("osfit.test.limits-tls-dir"));
+        registry.add("osfit.admission.tls-dir", () -> TLS_DIR);
         registry.add("osfit.admission.port", () -> String.valueOf(WEBHOOK_PORT));
         registry.add("osfit.request-read-timeout", () -> "1s");
         registry.add("osfit.idle-timeout", () -> "20s");
