@@ -7,7 +7,9 @@
 #   mvn -B spring-boot:build-image
 #
 # Neither can run on the machine osfit is developed on (no container engine, no access to image
-# registries); this file is kept correct by review. Tests are not run here: run `.ci/run` first.
+# registries); there, `mvn -B -q package -DskipTests -Pimage` builds the same image from Debian's
+# packages (src/main/image/build.sh; README, "Container image"): keep the two in step (layers, user
+# 10001, JAVA_TOOL_OPTIONS, ports, entrypoint). Tests are not run here: run `.ci/run` first.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
