@@ -356,6 +356,40 @@ class ManifestsTest {
         }
     }
 
+    /** The release bundle: one install file per profile, with the image and the kube-scheduler version an admin states. */
+    @Test
+    void theReleaseBundleRendersEachProfileWithTheStatedImages(@org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+        ProcessBuilder render = new ProcessBuilder("bash", "src/main/release/render.sh", "registry.example.com/team/osfit:9.9.9", "1.31.4")
+                .redirectErrorStream(true);
+        render.environment().put("OUT", out.toString());
+        Process p = render.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(log).isZero();
+        Map<String, List<String>> expectedKinds = Map.of("osfit.yaml", List.of(),
+                "osfit-mtls.yaml", List.of("Certificate", "Issuer"), "osfit-webhook.yaml", List.of("MutatingWebhookConfiguration", "Certificate"));
+        for (var e : expectedKinds.entrySet()) {
+            List<Map<String, Object>> objects = new ArrayList<>();
+            new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(out.resolve(e.getKey()))).forEach(o -> objects.add(castMap(o)));
+            List<String> kinds = objects.stream().map(o -> (String) o.get("kind")).toList();
+            assertThat(kinds).as(e.getKey()).contains("Namespace", "Deployment", "Service", "ClusterRole", "ConfigMap")
+                    .containsAll(e.getValue());
+            List<String> images = new ArrayList<>();
+            objects.stream().filter(o -> "Deployment".equals(o.get("kind"))).forEach(d -> {
+                Map<String, Object> spec = castMap(castMap(castMap(d.get("spec")).get("template")).get("spec"));
+                ((List<?>) spec.get("containers")).forEach(c -> images.add((String) castMap(c).get("image")));
+            });
+            assertThat(images).as(e.getKey()).containsExactlyInAnyOrder("registry.example.com/team/osfit:9.9.9",
+                    "registry.k8s.io/kube-scheduler:v1.31.4");
+        }
+        ProcessBuilder tooOld = new ProcessBuilder("bash", "src/main/release/render.sh", "osfit:1", "1.24.9").redirectErrorStream(true);
+        tooOld.environment().put("OUT", out.toString());
+        Process old = tooOld.start();
+        assertThat(new String(old.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("1.25.0 or later");
+        assertThat(old.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(old.exitValue()).isNotZero();
+    }
+
     private static boolean onPath(String command) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
