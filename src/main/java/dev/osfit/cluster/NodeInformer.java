@@ -53,7 +53,7 @@ final class NodeInformer implements SmartLifecycle {
     @Override
     public synchronized void start() {
         factory = new SharedInformerFactory(client);
-        informer = factory.sharedIndexInformerFor(new NodeListerWatcher(client, watchTimeout), V1Node.class, 0, this::onListWatchFailure);
+        informer = factory.sharedIndexInformerFor(new NodeListerWatcher(client, watchTimeout, failures::pauseBeforeList), V1Node.class, 0, this::onListWatchFailure);
         informer.setTransform(new NodeStripper());
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -103,9 +103,11 @@ final class NodeInformer implements SmartLifecycle {
     }
 
     private void onListWatchFailure(Class<V1Node> type, Throwable error) {
-        if (failures.countAndLog()) {
-            log.warn("listing/watching nodes failed ({} so far), serving the last snapshot (age {} ms): {}",
-                    failures.count(), index.ageMillis(), String.valueOf(error));
+        String line = failures.failed(error);
+        if (line != null && running) { // an informer being stopped fails its last call: not worth a line
+            log.warn("listing/watching nodes failed: {}; {}", line, index.synced()
+                    ? "osfit answers from the node index as it was " + Math.max(0, index.ageMillis() / 1000) + " s ago"
+                    : "no node list yet: names-only requests are answered with an error until one arrives");
         }
     }
 

@@ -42,8 +42,11 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
     private final ApiClient client;
     private final CoreV1Api api;
     private final Duration watchTimeout;
+    /** Runs before each list: the pause after failures in a row ({@link ListWatchFailures#pauseBeforeList}). */
+    private final Runnable beforeList;
 
-    NodeListerWatcher(ApiClient client, Duration watchTimeout) {
+    NodeListerWatcher(ApiClient client, Duration watchTimeout, Runnable beforeList) {
+        this.beforeList = beforeList;
         this.client = client;
         this.watchTimeout = watchTimeout;
         this.api = new CoreV1Api(client);
@@ -51,6 +54,7 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
 
     @Override
     public V1NodeList list(CallGeneratorParams params) throws ApiException {
+        beforeList.run();
         Call call = api.listNode()
                 .resourceVersion(params.resourceVersion)
                 .timeoutSeconds(params.timeoutSeconds)

@@ -55,9 +55,14 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
         NodeV1Api api = new NodeV1Api(client);
         factory = new SharedInformerFactory(client);
         SharedIndexInformer<V1RuntimeClass> informer = factory.sharedIndexInformerFor(
-                params -> api.listRuntimeClass().resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
-                        .watch(params.watch).buildCall(null),
+                params -> {
+                    if (!Boolean.TRUE.equals(params.watch)) {
+                        failures.pauseBeforeList();
+                    }
+                    return api.listRuntimeClass().resourceVersion(params.resourceVersion)
+                            .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
+                            .watch(params.watch).buildCall(null);
+                },
                 V1RuntimeClass.class, V1RuntimeClassList.class, 0, this::onListWatchFailure);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -90,9 +95,9 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
     }
 
     private void onListWatchFailure(Class<V1RuntimeClass> type, Throwable error) {
-        if (failures.countAndLog()) {
-            log.warn("listing/watching RuntimeClasses failed ({} so far); pods are matched under process isolation meanwhile: {}",
-                    failures.count(), String.valueOf(error));
+        String line = failures.failed(error);
+        if (line != null && running) { // an informer being stopped fails its last call: not worth a line
+            log.warn("listing/watching RuntimeClasses failed: {}; pods are matched under process isolation meanwhile", line);
         }
     }
 

@@ -66,9 +66,14 @@ public final class UnscheduledPods implements SmartLifecycle {
         CoreV1Api api = new CoreV1Api(client);
         factory = new SharedInformerFactory(client);
         informer = factory.sharedIndexInformerFor(
-                params -> api.listPodForAllNamespaces().fieldSelector("spec.nodeName=").resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
-                        .watch(params.watch).buildCall(null),
+                params -> {
+                    if (!Boolean.TRUE.equals(params.watch)) {
+                        failures.pauseBeforeList();
+                    }
+                    return api.listPodForAllNamespaces().fieldSelector("spec.nodeName=").resourceVersion(params.resourceVersion)
+                            .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
+                            .watch(params.watch).buildCall(null);
+                },
                 V1Pod.class, V1PodList.class, 0,
                 this::onListWatchFailure);
         informer.setTransform(UnscheduledPods::strip);
@@ -95,9 +100,9 @@ public final class UnscheduledPods implements SmartLifecycle {
     }
 
     private void onListWatchFailure(Class<V1Pod> type, Throwable error) {
-        if (failures.countAndLog()) {
-            log.warn("listing/watching unscheduled pods failed ({} so far); image prefetch and gate release wait: {}",
-                    failures.count(), String.valueOf(error));
+        String line = failures.failed(error);
+        if (line != null && running) { // an informer being stopped fails its last call: not worth a line
+            log.warn("listing/watching unscheduled pods failed: {}; image prefetch, gate release and the placement audit wait", line);
         }
     }
 

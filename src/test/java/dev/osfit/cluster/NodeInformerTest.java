@@ -135,6 +135,21 @@ class NodeInformerTest {
         assertThat(informer.failures()).isGreaterThanOrEqualTo(2);
     }
 
+    /** An API server that keeps failing is asked less and less often (1, 2, 4 s apart, ...), not every second. */
+    @Test
+    void anApiServerThatKeepsFailingIsAskedLessAndLessOften() throws Exception {
+        api.lists(status(500));
+        api.watches(idle());
+        start();
+        Thread.sleep(8_500);
+        int lists = api.server.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock
+                .getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/nodes")).build()).getCount();
+        // Attempts at about 0, 1, 3 and 7 s; a retry every second would have made 9.
+        assertThat(lists).as("list attempts in 8.5 s").isBetween(3, 5);
+        assertThat(informer.failures()).isEqualTo(lists);
+        assertThat(index.synced()).isFalse();
+    }
+
     @Test
     void aDroppedWatchKeepsTheSnapshotAndTheNextWatchCarriesOn() {
         api.lists(list("10", linux("a", "amd64", "1"), linux("b", "arm64", "2")));
