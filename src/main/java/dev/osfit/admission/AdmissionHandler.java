@@ -63,7 +63,8 @@ class AdmissionHandler {
         this.hints = new PodHints(compiler, scoring, this.properties, json);
         this.nodes = nodes;
         this.meters = meters;
-        this.latency = Timer.builder("osfit.admission").description("admission reviews answered").publishPercentileHistogram()
+        this.latency = Timer.builder("osfit.admission").description("admission reviews answered")
+                .serviceLevelObjectives(dev.osfit.extender.LatencyBuckets.webhook())
                 .register(meters);
     }
 

@@ -39,6 +39,23 @@ class MannersTest {
                 .jsonPath("$.git.commit.id").exists();
     }
 
+    /** One latency series per verb and status, 15 buckets, and no second copy in http_server_requests. */
+    @Test
+    void theVerbsAreTimedOnceWithAFewBuckets() {
+        client.post().uri("/filter").header("Content-Type", "application/json").bodyValue(Fixtures.bytes("filter-args-full-nodes.json"))
+                .exchange().expectStatus().isOk();
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+        String prometheus = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        List<String> buckets = prometheus.lines()
+                .filter(l -> l.startsWith("osfit_extender_requests_seconds_bucket{") && l.contains("verb=\"filter\"") && l.contains("status=\"200\""))
+                .toList();
+        assertThat(buckets).hasSize(15).anySatisfy(l -> assertThat(l).contains("le=\"2.0\"")).anySatisfy(l -> assertThat(l).contains("le=\"+Inf\""));
+        assertThat(prometheus.lines().filter(l -> l.startsWith("http_server_requests_seconds") && l.contains("uri=\"/filter\"")))
+                .as("no second timer for /filter").isEmpty();
+        assertThat(prometheus).as("other paths keep Spring's timer").contains("uri=\"/actuator/health\"");
+    }
+
     /** A real process: prints, exits 0, and starts no server (well within the time Spring alone takes). */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--version", "--help"})
