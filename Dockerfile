@@ -29,10 +29,14 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
+# Class data sharing, as src/main/image/build.sh does it: one run until the context is ready writes the
+# classes osfit loads into an archive that every start maps (about a third faster to ready).
+RUN java -XX:ArchiveClassesAtExit=/app/osfit.jsa -Dspring.context.exit=onRefresh -jar /app/osfit.jar \
+      --osfit.nodes.source=request --server.port=0 --logging.level.root=WARN
 USER 10001:10001
 # Heap sized from the container's memory limit; an OutOfMemoryError restarts the pod rather than
 # leaving a half-working extender behind.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/osfit.jsa" \
     SERVER_ADDRESS=0.0.0.0
 EXPOSE 8888 8889
 ENTRYPOINT ["java", "-jar", "/app/osfit.jar"]

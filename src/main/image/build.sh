@@ -29,10 +29,13 @@ chmod 1777 "$work/base/tmp"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nosfit:x:10001:10001:osfit:/app:/sbin/nologin\n' > "$work/base/etc/passwd"
 printf 'root:x:0:\nosfit:x:10001:\n' > "$work/base/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$work/base/etc/nsswitch.conf"
+printf '127.0.0.1 localhost\n::1 localhost\n' > "$work/base/etc/hosts"   # the kubelet mounts its own over it
 
 # 2. A JRE of the modules osfit uses (Spring, Netty, client-java, Micrometer, JFR for profiling).
 modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.management.jfr,jdk.net,jdk.unsupported,jdk.zipfs
-jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 --output "$work/jre/opt/java"
+# --generate-cds-archive: the JDK's own class-data-sharing archive, which osfit's archive (step 4) builds on.
+jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
+  --output "$work/jre/opt/java" >/dev/null
 # Debian's JDK keeps its CA certificates outside the JDK: put the machine's in the runtime (registries are HTTPS).
 cacerts="$work/jre/opt/java/lib/security/cacerts"
 rm -f "$cacerts"
@@ -43,7 +46,36 @@ cp "$jar" "$work/osfit.jar"
 java -Djarmode=tools -jar "$work/osfit.jar" extract --layers --destination "$work/app" >/dev/null
 for layer in dependencies spring-boot-loader snapshot-dependencies application; do mkdir -p "$work/app/$layer"; done
 
-# 4. The OCI image: one layer per part, least often changed first.
+# Whole-second file times, the commit's: a layer's tar keeps seconds, and the class-data-sharing archive
+# checks each jar's time against the one it was made from (a fraction rounded up made it unusable).
+epoch=$(sed -n 's/^git.commit.time=//p' target/classes/git.properties 2>/dev/null | sed 's/\\//g')
+epoch=$(date -d "${epoch:-now}" +%s)
+find "$work/base" "$work/jre" "$work/app" -exec touch -h -d "@$epoch" {} +
+
+# 4. Class data sharing: a training run of osfit in the image's own filesystem (an unprivileged user and
+#    mount namespace, chroot) up to the point where its context is ready, which writes the classes it
+#    loaded into /app/osfit.jsa; the image runs with -XX:SharedArchiveFile=/app/osfit.jsa, which starts
+#    osfit about a third faster (README, "Container image"). The archive is tied to this JVM and these
+#    jars (sizes and times), so it is made from the very files the layers hold.
+train="$PWD/$work/train"
+mkdir -p "$train"
+cp -a "$work/base/." "$train/"
+cp -a "$work/jre/." "$train/"
+for layer in dependencies spring-boot-loader snapshot-dependencies application; do cp -a "$work/app/$layer/." "$train/app/"; done
+mkdir -p "$train/proc" "$train/dev"
+unshare --user --map-root-user --mount --pid --uts --fork --kill-child bash -c '
+  set -e; r=$1
+  hostname localhost
+  mount -t proc proc "$r/proc"; mount -t tmpfs tmpfs "$r/tmp"; mount -t tmpfs tmpfs "$r/dev"
+  for d in null zero random urandom; do touch "$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"; done
+  cd /
+  exec /usr/bin/env -i PATH=/opt/java/bin /usr/sbin/chroot "$r" /opt/java/bin/java -XX:ArchiveClassesAtExit=/app/osfit.jsa \
+    -Dspring.context.exit=onRefresh -jar /app/osfit.jar --osfit.nodes.source=request --server.port=0 --logging.level.root=WARN' \
+  train "$train" > "$work/cds-training.log" 2>&1 || { cat "$work/cds-training.log" >&2; exit 1; }
+mkdir -p "$work/cds"
+cp "$train/app/osfit.jsa" "$work/cds/osfit.jsa"
+
+# 5. The OCI image: one layer per part, least often changed first.
 image="$work/oci:osfit"
 umoci init --layout "$work/oci"
 umoci new --image "$image"
@@ -52,11 +84,12 @@ umoci insert --image "$image" "$work/jre/opt" /opt
 for layer in dependencies spring-boot-loader snapshot-dependencies application; do
   umoci insert --image "$image" "$work/app/$layer" /app
 done
+umoci insert --image "$image" "$work/cds" /app
 umoci config --image "$image" --tag "$version" \
   --os linux --architecture amd64 \
   --config.user 10001:10001 --config.workingdir /app \
   --config.env PATH=/opt/java/bin:/usr/bin:/bin \
-  --config.env "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+  --config.env "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/osfit.jsa" \
   --config.env SERVER_ADDRESS=0.0.0.0 \
   --config.exposedports 8888/tcp --config.exposedports 8889/tcp \
   --config.entrypoint /opt/java/bin/java --config.entrypoint -jar --config.entrypoint /app/osfit.jar \

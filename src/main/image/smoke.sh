@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the image that build.sh made, as a container would, and checks it: osfit starts as user 10001
-# on a read-only root filesystem (only /tmp writable), becomes ready, answers a recorded /filter request
+# on a read-only root filesystem (only /tmp writable) with its class-data-sharing archive (-Xshare:on:
+# an archive that does not fit these jars stops the JVM instead of being skipped), becomes ready, answers a recorded /filter request
 # as the tests expect, and reports its version; then the archive is pushed into a real registry
 # (Debian's docker-registry, on loopback) with skopeo, and read back. Loopback only; stops by itself.
 #
@@ -17,7 +18,13 @@ archive="target/osfit-${version}-oci.tar"
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
+  # osfit runs as PID 1 of its namespace under another user: a signal to unshare does not reach it
+  # (unshare --fork passes SIGTERM on, and the change of user clears --kill-child), so it is ended by name.
+  [ -n "${port:-}" ] && pkill -TERM -f -- "/app/osfit.jar --server.port=$port" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  [ -n "${port:-}" ] && pkill -KILL -f -- "/app/osfit.jar --server.port=$port" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   sleep 1
   umount -R "$tmp/bundle/rootfs" 2>/dev/null || true
   rm -rf "$tmp"
@@ -38,8 +45,7 @@ args=(/opt/java/bin/java -jar /app/osfit.jar "--server.port=$port" --osfit.nodes
 grep -q '"uid": *10001' "$tmp/bundle/config.json" || { echo "image user is not 10001" >&2; exit 1; }
 runner="unshare+chroot"
 echo "running the image with $runner on port $port"
-(
-  unshare --pid --mount --uts --ipc --fork bash -c '
+unshare --pid --mount --uts --ipc --fork --kill-child bash -c '
     set -e; r=$1; shift
     mount --bind "$r" "$r"; mount -o remount,bind,ro "$r"
     mount -t proc proc "$r/proc"
@@ -48,9 +54,8 @@ echo "running the image with $runner on port $port"
     for d in null zero random urandom; do touch "$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"; done
     cd /
     exec /usr/bin/env -i PATH=/opt/java/bin:/usr/bin:/bin HOME=/app \
-      "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" SERVER_ADDRESS=127.0.0.1 \
-      /usr/sbin/chroot --userspec=10001:10001 "$r" "$@"' smoke "$rootfs" "${args[@]}"
-) > "$tmp/osfit.log" 2>&1 &
+      "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/osfit.jsa -Xshare:on" SERVER_ADDRESS=127.0.0.1 \
+      /usr/sbin/chroot --userspec=10001:10001 "$r" "$@"' smoke "$rootfs" "${args[@]}" > "$tmp/osfit.log" 2>&1 &
 pids+=($!)
 start=$(date +%s)
 until curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do
