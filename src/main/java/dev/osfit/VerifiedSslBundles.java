@@ -89,15 +89,23 @@ class VerifiedSslBundles extends DefaultSslBundleRegistry {
         });
     }
 
+    /** The key entries of the bundle's key store (a PEM bundle has one), empty when it has no key store. */
+    private static java.util.List<String> keyAliases(KeyStore store) throws GeneralSecurityException {
+        return store == null ? java.util.List.of() : Collections.list(store.aliases()).stream().filter(alias -> {
+            try {
+                return store.isKeyEntry(alias);
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        }).toList();
+    }
+
     /** The bundle's own certificate (the first key entry's), or null when it has none. */
     static X509Certificate certificate(SslBundle bundle) {
         try {
             KeyStore store = bundle.getStores().getKeyStore();
-            if (store == null) {
-                return null;
-            }
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate x509) {
+            for (String alias : keyAliases(store)) {
+                if (store.getCertificate(alias) instanceof X509Certificate x509) {
                     return x509;
                 }
             }
@@ -111,14 +119,8 @@ class VerifiedSslBundles extends DefaultSslBundleRegistry {
     static String mismatch(SslBundle bundle) {
         try {
             KeyStore store = bundle.getStores().getKeyStore();
-            if (store == null) {
-                return null;
-            }
             String password = bundle.getStores().getKeyStorePassword();
-            for (String alias : Collections.list(store.aliases())) {
-                if (!store.isKeyEntry(alias)) {
-                    continue;
-                }
+            for (String alias : keyAliases(store)) {
                 Key key = store.getKey(alias, password == null ? new char[0] : password.toCharArray());
                 Certificate certificate = store.getCertificate(alias);
                 if (key instanceof PrivateKey privateKey && certificate != null && !signsFor(privateKey, certificate)) {
