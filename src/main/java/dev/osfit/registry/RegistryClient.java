@@ -4,6 +4,7 @@ import dev.osfit.image.ImageRef;
 import dev.osfit.platform.Platform;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -86,7 +87,17 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    record Fetched(byte[] body, String contentType) {
+    record Fetched(byte[] body, String contentType, String digest) {
+    }
+
+    /** An image's platforms, and the digest the registry gave the manifest or index it read them from (null when none). */
+    public record Resolved(List<Platform> platforms, String digest) {
+    }
+
+    /** {@code Docker-Content-Digest} as registries send it: a digest, nothing hostile-sized. */
+    private static String digestHeader(io.netty.handler.codec.http.HttpHeaders headers) {
+        String d = headers.get("Docker-Content-Digest");
+        return d != null && d.length() <= 200 && d.matches("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+") ? d : null;
     }
 
     public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials) {
@@ -118,18 +129,43 @@ public final class RegistryClient implements AutoCloseable {
 
     /** The platforms the image is published for. Fails with a {@link RegistryException}. */
     public Mono<List<Platform>> platforms(ImageRef ref) {
-        String base = (settings.insecure().contains(ref.registry().toLowerCase(Locale.ROOT)) ? "http://" : "https://")
-                + apiHost(ref.registry());
-        String reference = ref.digest() != null ? ref.digest() : ref.tag();
-        URI manifest = URI.create(base + "/v2/" + ref.repository() + "/manifests/" + reference);
-        return authorized(manifest, ManifestParser.ACCEPT, ref)
+        return resolve(ref).map(Resolved::platforms);
+    }
+
+    /**
+     * The digest the registry has for the reference now, from a {@code HEAD} of its manifest (no body read):
+     * a cached tag whose digest is unchanged needs no new fetch. Empty when the registry names none.
+     */
+    public Mono<String> digest(ImageRef ref) {
+        URI manifest = manifestUri(ref);
+        return authorized(HttpMethod.HEAD, manifest, ManifestParser.ACCEPT, ref)
+                .flatMap(f -> Mono.justOrEmpty(f.digest()))
+                .timeout(settings.readTimeout().multipliedBy(2))
+                .onErrorMap(e -> !(e instanceof RegistryException), RegistryClient::classify);
+    }
+
+    private URI manifestUri(ImageRef ref) {
+        return URI.create(base(ref) + "/v2/" + ref.repository() + "/manifests/" + (ref.digest() != null ? ref.digest() : ref.tag()));
+    }
+
+    /** https://host (http:// for hosts listed in osfit.registry.insecure). */
+    private String base(ImageRef ref) {
+        return (settings.insecure().contains(ref.registry().toLowerCase(Locale.ROOT)) ? "http://" : "https://") + apiHost(ref.registry());
+    }
+
+    /** The platforms and the digest of what they were read from. Fails with a {@link RegistryException}. */
+    public Mono<Resolved> resolve(ImageRef ref) {
+        String base = base(ref);
+        URI manifest = manifestUri(ref);
+        return authorized(HttpMethod.GET, manifest, ManifestParser.ACCEPT, ref)
                 .flatMap(m -> {
                     ManifestParser.Parsed parsed = ManifestParser.manifest(m.body(), m.contentType());
                     if (parsed.platforms() != null) {
-                        return Mono.just(parsed.platforms());
+                        return Mono.just(new Resolved(parsed.platforms(), m.digest()));
                     }
                     URI blob = URI.create(base + "/v2/" + ref.repository() + "/blobs/" + parsed.configDigest());
-                    return authorized(blob, "application/json, */*", ref).map(c -> ManifestParser.config(c.body()));
+                    return authorized(HttpMethod.GET, blob, "application/json, */*", ref)
+                            .map(c -> new Resolved(ManifestParser.config(c.body()), m.digest()));
                 })
                 .timeout(settings.readTimeout().multipliedBy(2))
                 .onErrorMap(e -> !(e instanceof RegistryException), RegistryClient::classify);
@@ -140,13 +176,13 @@ public final class RegistryClient implements AutoCloseable {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    private Mono<Fetched> authorized(URI uri, String accept, ImageRef ref) {
+    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, ImageRef ref) {
         String key = ref.registry() + "|" + ref.repository();
         Token cached = tokens.get(key);
         String header = cached != null && cached.expiresAtMillis() > System.currentTimeMillis() ? cached.header() : null;
-        return get(uri, accept, header)
+        return request(method, uri, accept, header)
                 .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, ref, key)
-                        .flatMap(auth -> get(uri, accept, auth))
+                        .flatMap(auth -> request(method, uri, accept, auth))
                         .onErrorMap(AuthNeeded.class, again -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
                                 "registry " + ref.registry() + " refused the credentials for " + ref.repository())));
     }
@@ -168,7 +204,7 @@ public final class RegistryClient implements AutoCloseable {
                 return Mono.error(new RegistryException(RegistryException.Kind.INSECURE, "token realm " + realm.getHost()
                         + " is plain HTTP and not listed in osfit.registry.insecure"));
             }
-            return get(realm, "application/json", basic == null ? null : "Basic " + basic.encoded())
+            return request(HttpMethod.GET, realm, "application/json", basic == null ? null : "Basic " + basic.encoded())
                     .onErrorMap(AuthNeeded.class, e -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
                             "token service of " + ref.registry() + " refused " + (basic == null ? "an anonymous token" : "the credentials")))
                     .map(f -> {
@@ -190,15 +226,17 @@ public final class RegistryClient implements AutoCloseable {
                 + " needs credentials for " + ref.repository() + " and osfit.registry.docker-config has none"));
     }
 
-    private Mono<Fetched> get(URI uri, String accept, String authorization) {
-        return http.headers(h -> {
-                    h.set(HttpHeaderNames.ACCEPT, accept);
-                    if (authorization != null) {
-                        h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-                    }
-                })
-                .get().uri(uri)
-                .responseConnection(this::handle)
+    private Mono<Fetched> request(HttpMethod method, URI uri, String accept, String authorization) {
+        HttpClient client = http.headers(h -> {
+            h.set(HttpHeaderNames.ACCEPT, accept);
+            if (authorization != null) {
+                h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+            }
+        });
+        return (method == HttpMethod.HEAD ? client.head() : client.get()).uri(uri)
+                .responseConnection((response, connection) -> method == HttpMethod.HEAD && response.status().code() / 100 == 2
+                        ? Mono.just(new Fetched(new byte[0], null, digestHeader(response.responseHeaders())))
+                        : handle(response, connection))
                 .next();
     }
 
@@ -215,7 +253,7 @@ public final class RegistryClient implements AutoCloseable {
             if (length > settings.maxManifestBytes()) {
                 return closed(connection, tooLarge());
             }
-            return body(connection, length).map(b -> new Fetched(b, headers.get(HttpHeaderNames.CONTENT_TYPE)));
+            return body(connection, length).map(b -> new Fetched(b, headers.get(HttpHeaderNames.CONTENT_TYPE), digestHeader(headers)));
         }
         RuntimeException error = switch (code) {
             case 401 -> new AuthNeeded(Challenge.parse(headers.get(HttpHeaderNames.WWW_AUTHENTICATE)));

@@ -46,7 +46,8 @@ public final class RegistrySource implements ImagePlatformSource {
     sealed interface Lookup permits Found, Failed {
     }
 
-    record Found(List<Platform> platforms) implements Lookup {
+    /** @param digest the registry's digest of the manifest or index read, for revalidation; null when it gave none */
+    record Found(List<Platform> platforms, String digest) implements Lookup {
     }
 
     record Failed(RegistryException.Kind kind, String message) implements Lookup {
@@ -118,8 +119,8 @@ public final class RegistrySource implements ImagePlatformSource {
             if (!(parsed instanceof ImageRef.Valid valid)) {
                 return CompletableFuture.completedFuture(new Failed(RegistryException.Kind.MALFORMED, "invalid reference"));
             }
-            return client.platforms(valid.ref())
-                    .<Lookup>map(Found::new)
+            return client.resolve(valid.ref())
+                    .<Lookup>map(r -> new Found(r.platforms(), r.digest()))
                     .onErrorResume(e -> {
                         RegistryException r = e instanceof RegistryException re ? re : RegistryClient.classify(e);
                         errors.accept(r.kind());
@@ -129,10 +130,30 @@ public final class RegistrySource implements ImagePlatformSource {
                     .toFuture();
         }
 
-        /** Digests never change: a refresh keeps what is there. */
+        /**
+         * Digests never change: a refresh keeps what is there. A tag is revalidated with a HEAD of its manifest:
+         * the same digest keeps the answer (one small request instead of the index and perhaps a config blob);
+         * another digest, none, or a failed HEAD fetches it again.
+         */
         @Override
         public CompletableFuture<Lookup> asyncReload(String key, Lookup oldValue, Executor executor) {
-            return key.contains("@") && oldValue instanceof Found ? CompletableFuture.completedFuture(oldValue) : asyncLoad(key, executor);
+            if (!(oldValue instanceof Found found)) {
+                return asyncLoad(key, executor);
+            }
+            if (key.contains("@")) {
+                return CompletableFuture.completedFuture(oldValue);
+            }
+            if (found.digest() == null || !(ImageRef.parse(key) instanceof ImageRef.Valid valid)) {
+                return asyncLoad(key, executor);
+            }
+            return client.digest(valid.ref())
+                    .map(digest -> digest.equals(found.digest()))
+                    .onErrorReturn(false)
+                    .defaultIfEmpty(false)
+                    .toFuture()
+                    // A new instance, so that the cache takes it as an update and starts the tag's time again.
+                    .thenCompose(same -> same ? CompletableFuture.<Lookup>completedFuture(new Found(found.platforms(), found.digest()))
+                            : asyncLoad(key, executor));
         }
     }
 

@@ -87,6 +87,40 @@ class RegistrySourceTest {
                 registry.server.verify(2, getRequestedFor(urlEqualTo("/v2/app/manifests/1"))));
     }
 
+    /** Issue 16, cost: a cached tag is revalidated with a HEAD; only a new digest fetches the index again. */
+    @Test
+    void aTagIsRevalidatedWithAHeadAndFetchedAgainOnlyWhenItsDigestMoves() throws Exception {
+        String first = "sha256:" + "1".repeat(64);
+        String moved = "sha256:" + "2".repeat(64);
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1"))
+                .willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX).withHeader("Docker-Content-Digest", first)));
+        registry.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.head(urlEqualTo("/v2/app/manifests/1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Docker-Content-Digest", first)));
+        RegistrySource source = source(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        assertThat(lookup(source, "app:1").orElseThrow().platforms()).hasSize(3);
+        for (int round = 1; round <= 3; round++) {
+            Thread.sleep(1200); // past half the tag TTL: the next lookup starts a refresh
+            assertThat(lookup(source, "app:1")).isPresent();
+            int heads = round;
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> registry.server.verify(heads,
+                    com.github.tomakehurst.wiremock.client.WireMock.headRequestedFor(urlEqualTo("/v2/app/manifests/1"))));
+        }
+        registry.server.verify(1, getRequestedFor(urlEqualTo("/v2/app/manifests/1")));
+
+        // The tag moves to an index with only a Linux entry.
+        String linuxOnly = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + "3".repeat(64)
+                + "\",\"size\":1,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1"))
+                .willReturn(RegistryStub.index(linuxOnly).withHeader("Docker-Content-Digest", moved)));
+        registry.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.head(urlEqualTo("/v2/app/manifests/1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Docker-Content-Digest", moved)));
+        Thread.sleep(1200);
+        lookup(source, "app:1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> lookup(source, "app:1").orElseThrow().platforms().size() == 1);
+        registry.server.verify(2, getRequestedFor(urlEqualTo("/v2/app/manifests/1")));
+    }
+
     @Test
     void aDigestIsNeverFetchedAgain() throws Exception {
         String digest = "sha256:" + "f".repeat(64);
