@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -100,7 +101,20 @@ public final class RegistryClient implements AutoCloseable {
         return d != null && d.length() <= 200 && d.matches("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+") ? d : null;
     }
 
+    /** A registry that answered 429: no request goes to it before this time (nanoTime), by host[:port]. */
+    private final Map<String, Long> rateLimitedUntil = new ConcurrentHashMap<>();
+    /** Longest osfit honours a Retry-After (a registry could ask for days). */
+    static final long MAX_RETRY_AFTER_SECONDS = 3600;
+    /** Told of every answer: the registry host[:port] and the HTTP status (0: no answer). */
+    private final java.util.function.ObjIntConsumer<String> answers;
+
     public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials) {
+        this(settings, policy, credentials, (host, status) -> { });
+    }
+
+    public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials,
+                          java.util.function.ObjIntConsumer<String> answers) {
+        this.answers = answers;
         this.settings = settings;
         this.credentials = credentials;
         this.loops = LoopResources.create("osfit-registry", 2, true);
@@ -227,6 +241,17 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     private Mono<Fetched> request(HttpMethod method, URI uri, String accept, String authorization) {
+        String host = uri.getAuthority() == null ? "" : uri.getAuthority().toLowerCase(Locale.ROOT);
+        Long until = rateLimitedUntil.get(host);
+        if (until != null) {
+            long wait = until - System.nanoTime();
+            if (wait > 0) {
+                // Asked to wait: no request until then; the cache keeps the failure briefly and the fallbacks answer.
+                return Mono.error(new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry " + host
+                        + " rate limit (429): waiting " + (TimeUnit.NANOSECONDS.toSeconds(wait) + 1) + " s more, as its Retry-After asked"));
+            }
+            rateLimitedUntil.remove(host, until);
+        }
         HttpClient client = http.headers(h -> {
             h.set(HttpHeaderNames.ACCEPT, accept);
             if (authorization != null) {
@@ -234,10 +259,18 @@ public final class RegistryClient implements AutoCloseable {
             }
         });
         return (method == HttpMethod.HEAD ? client.head() : client.get()).uri(uri)
-                .responseConnection((response, connection) -> method == HttpMethod.HEAD && response.status().code() / 100 == 2
-                        ? Mono.just(new Fetched(new byte[0], null, digestHeader(response.responseHeaders())))
-                        : handle(response, connection))
-                .next();
+                .responseConnection((response, connection) -> {
+                    int status = response.status().code();
+                    answers.accept(host, status);
+                    if (status == 429) {
+                        rateLimitedUntil.put(host, System.nanoTime() + TimeUnit.SECONDS.toNanos(retryAfterSeconds(response.responseHeaders())));
+                    }
+                    return method == HttpMethod.HEAD && status / 100 == 2
+                            ? Mono.just(new Fetched(new byte[0], null, digestHeader(response.responseHeaders())))
+                            : handle(response, connection);
+                })
+                .next()
+                .doOnError(e -> !(e instanceof RegistryException) && !(e instanceof AuthNeeded), e -> answers.accept(host, 0));
     }
 
     /**
@@ -269,6 +302,25 @@ public final class RegistryClient implements AutoCloseable {
             return connection.inbound().receive().then(Mono.error(error));
         }
         return closed(connection, error);
+    }
+
+    /** Retry-After in seconds or as an HTTP date; 60 s when absent or unreadable; at most an hour. */
+    static long retryAfterSeconds(io.netty.handler.codec.http.HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.RETRY_AFTER);
+        long seconds = 60;
+        if (value != null) {
+            try {
+                seconds = Long.parseLong(value.trim());
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    seconds = java.time.Duration.between(java.time.Instant.now(),
+                            java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toSeconds();
+                } catch (java.time.format.DateTimeParseException unreadable) {
+                    seconds = 60;
+                }
+            }
+        }
+        return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, seconds));
     }
 
     private static long contentLength(io.netty.handler.codec.http.HttpHeaders headers) {

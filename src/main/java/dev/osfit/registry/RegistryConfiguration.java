@@ -23,7 +23,7 @@ public class RegistryConfiguration {
     private static final Logger log = LoggerFactory.getLogger(RegistryConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    RegistryClient registryClient(OsfitProperties properties) {
+    RegistryClient registryClient(OsfitProperties properties, MeterRegistry meters) {
         OsfitProperties.RegistryProperties r = properties.registry();
         HashSet<String> insecure = new HashSet<>();
         r.insecure().forEach(h -> insecure.add(h.trim().toLowerCase(Locale.ROOT)));
@@ -33,7 +33,23 @@ public class RegistryConfiguration {
                 r.requestBudget(), r.tagTtl(), r.failureTtl(), insecure, r.allow(), r.deny(), r.allowOnly() ? " (allow only)" : "");
         return new RegistryClient(new RegistryClient.Settings(insecure, r.caFile() == null || r.caFile().isBlank() ? null : Path.of(r.caFile()),
                 r.connectTimeout(), r.readTimeout(), (int) r.maxManifestSize().toBytes(), r.maxRedirects()),
-                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly()), credentials);
+                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly()), credentials, answerCounter(meters));
+    }
+
+    /** Hosts with a label of their own; pods name hosts, so past this many the rest count as "other". */
+    static final int MAX_REGISTRY_LABELS = 50;
+
+    /** osfit.registry.requests{registry, status}: every registry answer (status 0: none came). */
+    static java.util.function.ObjIntConsumer<String> answerCounter(MeterRegistry meters) {
+        java.util.Set<String> labelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return (host, status) -> {
+            if (labelled.size() < MAX_REGISTRY_LABELS) {
+                labelled.add(host);
+            }
+            Counter.builder("osfit.registry.requests").tag("registry", labelled.contains(host) ? host : "other")
+                    .tag("status", String.valueOf(status)).description("requests to registries by host and HTTP status (0: no answer)")
+                    .register(meters).increment();
+        };
     }
 
     @Bean

@@ -109,6 +109,28 @@ class RegistryClientTest {
         assertThat(failure("app:1").kind()).isEqualTo(kind);
     }
 
+    /** Issue 16, rate limits: a 429's Retry-After is honoured per registry: no request until it has passed. */
+    @Test
+    void a429sRetryAfterKeepsOsfitAwayFromThatRegistryUntilItPasses() throws Exception {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).inScenario("limit").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("lifted"));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).inScenario("limit").whenScenarioStateIs("lifted")
+                .willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)));
+        List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client = new RegistryClient(new RegistryClient.Settings(java.util.Set.of(registry.host()), null, Duration.ofSeconds(2), Duration.ofSeconds(3),
+                4 * 1024 * 1024, 3), new RegistryPolicy(List.of("127.0.0.1"), List.of(), false), RegistryCredentials.none(),
+                (host, status) -> answers.add(host + " " + status));
+        assertThat(failure("app:1").kind()).isEqualTo(RegistryException.Kind.RATE_LIMITED);
+        RegistryException waiting = failure("app:1");
+        assertThat(waiting.kind()).isEqualTo(RegistryException.Kind.RATE_LIMITED);
+        assertThat(waiting).hasMessageContaining("waiting").hasMessageContaining("Retry-After");
+        registry.server.verify(1, getRequestedFor(urlEqualTo("/v2/app/manifests/1")));
+        Thread.sleep(2200);
+        assertThat(resolve("app:1")).hasSize(3);
+        registry.server.verify(2, getRequestedFor(urlEqualTo("/v2/app/manifests/1")));
+        assertThat(answers).containsExactly(registry.host() + " 429", registry.host() + " 200");
+    }
+
     @Test
     void malformedJsonIsMalformed() {
         registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(RegistryStub.index("{\"manifests\": [")));
