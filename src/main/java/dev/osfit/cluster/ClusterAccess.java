@@ -107,4 +107,21 @@ public final class ClusterAccess {
         JSON.setGson(lenient);
         lenientJsonInstalled = true;
     }
+
+    /**
+     * The pod as the API server has it now (its JSON), or empty when there is none. Blocks: call it off
+     * the event loops. Bounded by the client's request timeout ({@link ApiTimeouts}).
+     */
+    public static java.util.Optional<byte[]> getPod(ApiClient client, String namespace, String name) throws Exception {
+        try (okhttp3.Response response = new io.kubernetes.client.openapi.apis.CoreV1Api(client).readNamespacedPod(name, namespace)
+                .buildCall(null).execute()) {
+            if (response.code() == 404) {
+                return java.util.Optional.empty();
+            }
+            if (!response.isSuccessful() || response.body() == null) {
+                throw new IllegalStateException("the API server answered " + response.code() + " for pod " + namespace + "/" + name);
+            }
+            return java.util.Optional.of(response.body().bytes());
+        }
+    }
 }

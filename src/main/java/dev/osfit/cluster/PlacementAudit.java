@@ -11,7 +11,6 @@ import dev.osfit.match.Verdict;
 import dev.osfit.node.NodePlatform;
 import dev.osfit.node.NodeSource;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +18,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -102,7 +99,8 @@ public final class PlacementAudit implements SmartLifecycle {
 
     void audit(String namespace, String name, String uid) {
         try {
-            JsonNode pod = fetch(namespace, name);
+            java.util.Optional<byte[]> found = ClusterAccess.getPod(client, namespace, name);
+            JsonNode pod = found.isEmpty() ? null : JSON.readTree(found.get());
             if (pod == null || !pod.path("metadata").path("uid").asString("").equals(uid)) {
                 return; // deleted while pending, or a new pod of the same name
             }
@@ -136,20 +134,6 @@ public final class PlacementAudit implements SmartLifecycle {
         } catch (Exception e) {
             outcome("skipped").increment();
             log.debug("placement audit of {}/{} failed: {}", namespace, name, e.toString());
-        }
-    }
-
-    /** The pod as the API server has it now, or null when it is gone. */
-    private JsonNode fetch(String namespace, String name) throws Exception {
-        try (Response response = new CoreV1Api(client).readNamespacedPod(name, namespace).buildCall(null).execute()) {
-            if (response.code() == 404) {
-                return null;
-            }
-            ResponseBody body = response.body();
-            if (!response.isSuccessful() || body == null) {
-                throw new IllegalStateException("GET pod: HTTP " + response.code());
-            }
-            return JSON.readTree(body.bytes());
         }
     }
 

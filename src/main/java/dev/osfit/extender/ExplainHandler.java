@@ -1,13 +1,12 @@
 package dev.osfit.extender;
 
+import dev.osfit.cluster.ClusterAccess;
 import dev.osfit.kube.BadRequestException;
 import dev.osfit.kube.PodReader;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import okhttp3.Response;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -62,7 +61,7 @@ class ExplainHandler {
                     "explaining a pod by name needs cluster mode (osfit.nodes.source=cluster); POST the /filter body to /explain instead"));
         }
         // client-java blocks: fetch on a thread meant for it, never on the event loop.
-        return Mono.fromCallable(() -> fetchPod(client, namespace, name))
+        return Mono.fromCallable(() -> ClusterAccess.getPod(client, namespace, name))
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(POD_FETCH_TIMEOUT)
                 .flatMap(pod -> pod.isEmpty()
@@ -91,19 +90,6 @@ class ExplainHandler {
         }
         List<MediaType> accept = request.headers().accept();
         return !accept.isEmpty() && accept.get(0).isCompatibleWith(MediaType.TEXT_PLAIN) && !accept.get(0).isWildcardType();
-    }
-
-    /** The pod as the API server has it, or empty when there is none. */
-    private static Optional<byte[]> fetchPod(ApiClient client, String namespace, String name) throws Exception {
-        try (Response response = new CoreV1Api(client).readNamespacedPod(name, namespace).buildCall(null).execute()) {
-            if (response.code() == 404) {
-                return Optional.empty();
-            }
-            if (!response.isSuccessful()) {
-                throw new IllegalStateException("the API server answered " + response.code() + " for pod " + namespace + "/" + name);
-            }
-            return Optional.of(response.body().bytes());
-        }
     }
 
     /** The pod as the API server sent it, against every node in the index. */
