@@ -147,8 +147,9 @@ public class NodeSourceConfiguration {
         @Bean
         @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.nodes.audit-placements", matchIfMissing = true)
         PlacementAudit placementAudit(ApiClient client, UnscheduledPods pods, NodeSource nodes, dev.osfit.match.PodCompiler compiler,
-                                      dev.osfit.match.Scoring scoring, ConsultedPods consulted, MeterRegistry meters) {
-            return new PlacementAudit(client, pods, nodes, compiler, scoring, consulted, meters);
+                                      dev.osfit.match.Scoring scoring, ConsultedPods consulted, MeterRegistry meters,
+                                      OsfitProperties properties) {
+            return new PlacementAudit(client, pods, nodes, compiler, scoring, consulted, meters, properties.nodes().auditUnconsulted());
         }
 
         /** Which RuntimeClasses give Hyper-V isolation, read by the pod compiler. */

@@ -33,9 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>bound to a node osfit rejects for it: {@code osfit_placement_audit_total{outcome="incompatible"}}
  *       and a Warning event {@value #INCOMPATIBLE} on the pod;
- *   <li>bound by a scheduler that consults osfit, without osfit having been asked about it:
- *       {@code outcome="not_consulted"} and a Warning event {@value #NOT_CONSULTED}.
+ *   <li>with {@code osfit.nodes.audit-unconsulted} (off by default: sound only when one osfit replica
+ *       answers the scheduler, since each replica sees only the calls it gets), bound by a scheduler that
+ *       consults osfit without osfit having been asked about it: {@code outcome="not_consulted"} and a
+ *       Warning event {@value #NOT_CONSULTED}.
  * </ul>
+ * Every replica checks every pod; the events are named after pod and reason, so a finding is recorded once.
  * At most {@value #QUEUE} pods wait to be checked; more are counted as {@code skipped}.
  */
 public final class PlacementAudit implements SmartLifecycle {
@@ -54,6 +57,8 @@ public final class PlacementAudit implements SmartLifecycle {
     private final ConsultedPods consulted;
     private final PodEvents events;
     private final MeterRegistry meters;
+    /** Off by default: with two replicas each sees only the calls it gets, and would report the other's pods. */
+    private final boolean reportUnconsulted;
     private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
         Thread t = new Thread(r, "osfit-placement-audit");
         t.setDaemon(true);
@@ -62,7 +67,8 @@ public final class PlacementAudit implements SmartLifecycle {
     private volatile boolean running;
 
     public PlacementAudit(ApiClient client, UnscheduledPods pods, NodeSource nodes, PodCompiler compiler, Scoring scoring,
-                          ConsultedPods consulted, MeterRegistry meters) {
+                          ConsultedPods consulted, MeterRegistry meters, boolean reportUnconsulted) {
+        this.reportUnconsulted = reportUnconsulted;
         this.client = client;
         this.nodes = nodes;
         this.compiler = compiler;
@@ -109,7 +115,7 @@ public final class PlacementAudit implements SmartLifecycle {
                 return;
             }
             PodFacts facts = PodReader.fromTree(pod);
-            if (consulted.consults(facts.schedulerName()) && !consulted.consulted(uid)) {
+            if (reportUnconsulted && consulted.consults(facts.schedulerName()) && !consulted.consulted(uid)) {
                 outcome("not_consulted").increment();
                 log.warn("pod {}/{} was bound to {} by {} without osfit being asked about it (kube-scheduler could not reach osfit?)",
                         namespace, name, node, facts.schedulerName());

@@ -72,6 +72,8 @@ public record OsfitProperties(
      *                        its length plus request-timeout is dropped
      * @param auditPlacements cluster mode: check each pod kube-scheduler binds, and report (metric, Warning
      *                        event) one bound where osfit rejects it or without osfit being asked
+     * @param auditUnconsulted also report pods bound without osfit being asked about them; sound only when
+     *                        one osfit replica answers a scheduler (each replica sees only the calls it gets)
      * @param forgetAfter     how long osfit remembers the platform of a node seen in a full-node request
      *                        (for preempt, which names nodes only) after it last saw it
      */
@@ -82,7 +84,8 @@ public record OsfitProperties(
             @NotNull @DefaultValue("30s") Duration requestTimeout,
             @NotNull @DefaultValue("5m") Duration watchTimeout,
             @NotNull @DefaultValue("24h") Duration forgetAfter,
-            @DefaultValue("true") boolean auditPlacements) {
+            @DefaultValue("true") boolean auditPlacements,
+            @DefaultValue("false") boolean auditUnconsulted) {
 
         public NodesProperties {
             if (requestTimeout != null && (requestTimeout.toMillis() < 100 || requestTimeout.toMinutes() > 10)) {

@@ -53,6 +53,7 @@ class MtlsRealSchedulerTest {
         registry.add("osfit.tls.dir", () -> DIR.resolve("osfit").toString());
         registry.add("management.server.port", () -> "0");
         registry.add("osfit.nodes.source", () -> "cluster");
+        registry.add("osfit.nodes.audit-unconsulted", () -> "true"); // one osfit answers every call here
         registry.add("osfit.nodes.kubeconfig", () -> plane.osfitKubeconfig().toString());
     }
 

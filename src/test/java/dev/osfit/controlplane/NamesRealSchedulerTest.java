@@ -31,6 +31,7 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
     static void cluster(DynamicPropertyRegistry registry) {
         ControlPlane plane = plane();
         registry.add("osfit.nodes.source", () -> "cluster");
+        registry.add("osfit.nodes.audit-unconsulted", () -> "true"); // one osfit answers every call here
         registry.add("osfit.nodes.kubeconfig", () -> plane.osfitKubeconfig().toString());
     }
 
@@ -85,6 +86,9 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Autowired
+    io.kubernetes.client.openapi.ApiClient apiClient;
+
     /**
      * The silent bypass: a kube-scheduler whose extender URL goes nowhere, with the shipped {@code ignorable: true},
      * schedules without osfit. An ltsc2022 pod it binds to a Linux node gets osfit's Warning events (placed where
@@ -116,6 +120,10 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
             assertThat(incompatibleEvents).singleElement().satisfies(m -> assertThat(m).startsWith("bound to node " + node + ", where osfit says: ")
                     .contains(String.format(Reasons.PLATFORM_MISMATCH, "linux", CORE_2022, "windows")));
             assertThat(kube.waitEvents("bypass", "core2022-on-linux", "OsfitNotConsulted", Duration.ofSeconds(10))).hasSize(1);
+            // The other replica comes to the same finding: its event is the same object, not a second one.
+            String uid = kube.pod("bypass", "core2022-on-linux").path("metadata").path("uid").asString();
+            new dev.osfit.cluster.PodEvents(apiClient).warning("bypass", "core2022-on-linux", uid, "OsfitIncompatibleNode", "again");
+            assertThat(kube.waitEvents("bypass", "core2022-on-linux", "OsfitIncompatibleNode", Duration.ofSeconds(1))).hasSize(1);
             System.out.printf("bypassed pod bound to %s; osfit's events: %s%n", node, incompatibleEvents);
         }
         assertThat(meters.find("osfit.placement.audit").tag("outcome", "incompatible").counter().count()).isEqualTo(incompatible + 1);
