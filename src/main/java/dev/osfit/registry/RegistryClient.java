@@ -101,8 +101,12 @@ public final class RegistryClient implements AutoCloseable {
         return d != null && d.length() <= 200 && d.matches("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+") ? d : null;
     }
 
-    /** A registry that answered 429: no request goes to it before this time (nanoTime), by host[:port]. */
-    private final Map<String, Long> rateLimitedUntil = new ConcurrentHashMap<>();
+    /**
+     * A registry that answered 429: no request goes to it before this time (nanoTime), by host[:port]. Pods
+     * choose the hosts, so it is bounded in count and an entry goes with its longest wait.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Long> rateLimitedUntil = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(10_000).expireAfterWrite(java.time.Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS)).build();
     /** Longest osfit honours a Retry-After (a registry could ask for days). */
     static final long MAX_RETRY_AFTER_SECONDS = 3600;
     /** Told of every answer: the registry host[:port] and the HTTP status (0: no answer). */
@@ -242,7 +246,7 @@ public final class RegistryClient implements AutoCloseable {
 
     private Mono<Fetched> request(HttpMethod method, URI uri, String accept, String authorization) {
         String host = uri.getAuthority() == null ? "" : uri.getAuthority().toLowerCase(Locale.ROOT);
-        Long until = rateLimitedUntil.get(host);
+        Long until = rateLimitedUntil.getIfPresent(host);
         if (until != null) {
             long wait = until - System.nanoTime();
             if (wait > 0) {
@@ -250,7 +254,7 @@ public final class RegistryClient implements AutoCloseable {
                 return Mono.error(new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry " + host
                         + " rate limit (429): waiting " + (TimeUnit.NANOSECONDS.toSeconds(wait) + 1) + " s more, as its Retry-After asked"));
             }
-            rateLimitedUntil.remove(host, until);
+            rateLimitedUntil.asMap().remove(host, until);
         }
         HttpClient client = http.headers(h -> {
             h.set(HttpHeaderNames.ACCEPT, accept);
