@@ -13,18 +13,26 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * osfit's settings ({@code osfit.*}), with their defaults. README lists every key.
+ * osfit's settings ({@code osfit.*}), with their defaults. The Javadoc of each parameter is the
+ * key's description in README's generated configuration reference (ConfigurationReferenceTest), so
+ * it is written for admins: what the key does, its range, what it costs.
  *
- * @param maxRequestSize     largest request body accepted; larger ones get 400 (a full NodeList of
- *                           5000 kubelet-reported nodes is about 60 MB)
- * @param requestReadTimeout longest osfit waits for a request to arrive in full (and between its
- *                           bytes), and for its headers from their first byte; slower senders get 408
- *                           (or, still in the headers, no answer) and their connection is closed
- * @param unknownImagePolicy what to do with a pod whose images no source knows
+ * @param maxRequestSize     largest request body accepted (1KB..1024MB); larger ones get 400, AdmissionReviews
+ *                           413. A full node list of 5000 kubelet-reported nodes is about 60 MB.
+ *                           {@code spring.http.codecs.max-in-memory-size} follows it
+ * @param requestReadTimeout longest a request may take to arrive in full (and the longest gap between its
+ *                           bytes), and its headers from their first byte; slower senders get 408 (or, still
+ *                           sending headers, no answer) and their connection is closed
+ * @param unknownImagePolicy what to do with a pod whose images no source knows: {@code allow} passes it
+ *                           everywhere with the neutral score, {@code deny} fails every node (FailedNodes)
  * @param drainDelay         on SIGTERM, how long osfit keeps serving with readiness DOWN before it
- *                           stops taking connections, so the Service stops sending it traffic first
- * @param idleTimeout        how long a connection may stay open without a request, on every port (then it is closed)
- * @param maxConnections     connections open at once on each port; more are closed as soon as they are accepted
+ *                           stops taking connections, so the Service stops sending it traffic first (5s in
+ *                           the manifests)
+ * @param idleTimeout        how long a connection may stay open without a request, on every port; then it is
+ *                           closed (kube-scheduler and the API server reconnect)
+ * @param maxConnections     connections open at once on each port (the main port with the management
+ *                           endpoints, and the webhook port); more are closed as soon as they are accepted.
+ *                           kube-scheduler and the API server keep a handful open
  * @param scoring            the scores of compatible nodes
  * @param nodes              where the nodes of names-only requests come from
  * @param registry           image platforms from registries: cache, budget, credentials, safety
@@ -60,22 +68,27 @@ public record OsfitProperties(
     /**
      * {@code osfit.nodes.*}.
      *
-     * @param source          request, cluster or auto (cluster when credentials are found)
-     * @param kubeconfig      a kubeconfig file to use instead of the standard search (KUBECONFIG,
-     *                        ~/.kube/config, in-cluster service account)
-     * @param publishInterval how often node changes are published as a new index snapshot; bounds how
+     * @param source          where nodes come from: {@code request} (standalone: nodes come with each request),
+     *                        {@code cluster} (watch the cluster's nodes; names-only requests are answered from the
+     *                        index) or {@code auto} (cluster when a kubeconfig or in-cluster service account is found)
+     * @param kubeconfig      a kubeconfig file to use instead of the standard search ({@code KUBECONFIG},
+     *                        {@code ~/.kube/config}, in-cluster service account)
+     * @param publishInterval how often node changes become a new index snapshot (10ms..60s); bounds how
      *                        long a relabelled node takes to show
      * @param requestTimeout  how long the API server may take to begin answering a list, watch, get or
-     *                        patch (and stay silent while sending a list); then osfit gives up and retries
-     * @param watchTimeout    the shortest watch osfit asks the API server for (each watch asks for this
-     *                        times a random factor in [1, 2)); a watch stream silent for longer than
-     *                        its length plus request-timeout is dropped
-     * @param auditPlacements cluster mode: check each pod kube-scheduler binds, and report (metric, Warning
-     *                        event) one bound where osfit rejects it or without osfit being asked
-     * @param auditUnconsulted also report pods bound without osfit being asked about them; sound only when
-     *                        one osfit replica answers a scheduler (each replica sees only the calls it gets)
-     * @param forgetAfter     how long osfit remembers the platform of a node seen in a full-node request
-     *                        (for preempt, which names nodes only) after it last saw it
+     *                        patch, and the longest silence while a list arrives; then osfit gives up and
+     *                        retries (100ms..10m)
+     * @param watchTimeout    the shortest watch osfit asks the API server for (each asks for this times a
+     *                        random factor in [1, 2)); a watch silent past its length plus the request timeout
+     *                        is dropped (1s..60m)
+     * @param auditPlacements cluster mode: read each pod once kube-scheduler has bound it and report one placed
+     *                        where osfit rejects it (metric, WARN, Warning event on the pod; needs
+     *                        {@code events: create})
+     * @param auditUnconsulted also report pods bound without osfit being asked about them ({@code OsfitNotConsulted});
+     *                        sound only when one osfit replica answers a scheduler (each replica sees only the
+     *                        calls it gets)
+     * @param forgetAfter     how long osfit remembers the platform of a node it saw in a full-node request, after
+     *                        it last saw it (1m..30d); standalone preempt, which names nodes only, answers from it
      */
     public record NodesProperties(
             @NotNull @DefaultValue("auto") NodeSourceMode source,
@@ -107,15 +120,17 @@ public record OsfitProperties(
      * {@code osfit.registry.*}: where image platforms come from when no annotation states them.
      *
      * @param enabled         ask registries at all (off: only the annotation, the Windows tag table and the pod's selectors)
-     * @param requestBudget   the longest a scheduling request waits for a registry; then the static sources answer
-     *                        and the fetch goes on in the background (well under kube-scheduler's 5 s httpTimeout)
-     * @param tagTtl          how long a tag's answer is kept; refreshed in the background after half of it
+     * @param requestBudget   the longest a scheduling request waits for a registry (0..4s); then the static sources
+     *                        answer and the fetch goes on in the background (well under kube-scheduler's 5s httpTimeout)
+     * @param tagTtl          how long a tag's answer is kept (at least 2s); revalidated in the background after half
+     *                        of it, with a HEAD request that fetches again only when the digest moved
      * @param digestTtl       how long a digest's answer is kept (digests never change)
      * @param failureTtl      how long a failed lookup is kept before the registry is asked again
-     * @param maxEntries      most images kept
+     * @param maxEntries      about how many images the cache keeps: it is bounded by weight, an answer weighing 4
+     *                        plus its platforms, so answers with many platforms count for more
      * @param connectTimeout  TCP connect timeout
      * @param readTimeout     the longest osfit waits for a registry's answer (in the background too)
-     * @param maxManifestSize largest manifest, index or config read
+     * @param maxManifestSize largest manifest, index or config read (1KB..64MB); a larger one is {@code too_large}
      * @param maxRedirects    most redirects followed for one request
      * @param insecure        registry hosts (host or host:port) reached over plain HTTP; HTTPS everywhere else
      * @param allow           hosts that may be contacted even at loopback, link-local or private addresses
@@ -123,8 +138,10 @@ public record OsfitProperties(
      * @param allowOnly       contact only the hosts in {@code allow}
      * @param caFile          a PEM bundle of extra CAs for private registries (added to the JDK's)
      * @param dockerConfig    a docker config.json with registry credentials (a mounted dockerconfigjson Secret)
-     * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear
-     * @param maxImagesPerPod     most distinct images of one pod looked up in registries (the rest: the other sources)
+     * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear (needs
+     *                        list/watch on pods)
+     * @param maxImagesPerPod     most distinct images of one pod looked up in registries; the rest are answered by the
+     *                            other sources, or are unknown with the reason {@code registry not asked}
      * @param maxRegistriesPerPod most distinct registry hosts one pod makes osfit contact
      */
     public record RegistryProperties(
@@ -166,15 +183,16 @@ public record OsfitProperties(
      * {@code osfit.admission.*}: the mutating webhook at {@code /admission/pods}.
      *
      * @param enabled        answer admission reviews at all (off: 404)
-     * @param budget         the longest one admission waits for image platforms; slower, the pod is left
-     *                       unchanged (the lookup goes on and is cached for the next pod)
+     * @param budget         the longest one admission waits for image platforms (0..9s); slower, the pod is left
+     *                       unchanged or gated (the lookup goes on and is cached for the next pod)
      * @param certainSources the image platform sources whose answer is trusted enough to write into a pod
      *                       (registry: the image's own index; annotation: the pod's author said so).
      *                       The Windows tag table and the pod's selectors are guesses and only feed the extender
      * @param maxTerms       most node selector terms a pod may end up with (existing terms times new ones)
-     * @param port           also serve the webhook alone over HTTPS on this port (0: only at the main port), with
-     *                       the SSL bundle {@code tlsBundle}: the API server calls webhooks over HTTPS without a
-     *                       client certificate, while the extender port may demand one
+     * @param port           also serve the webhook alone over HTTPS on this port (0: only at the main port; 9443
+     *                       with {@code SPRING_PROFILES_ACTIVE=webhook}), with the SSL bundle {@code tls-bundle}: the API
+     *                       server calls webhooks over HTTPS without a client certificate, while the extender port may
+     *                       demand one
      * @param tlsBundle      the Spring Boot SSL bundle of the webhook port ({@code spring.ssl.bundle.pem.<name>})
      * @param tlsDir         the directory of the webhook port's tls.crt and tls.key (the webhook profile's bundle reads it)
      * @param gate           hold pods whose images are not resolved in time with a scheduling gate (cluster mode)
@@ -208,8 +226,9 @@ public record OsfitProperties(
      * images, writes the hints and removes the gate, and removes it without hints after {@code maxWait}.
      * Needs Kubernetes 1.30+ and RBAC to patch pods and create events.
      *
-     * @param enabled add the gate at all (off: slow pods are left unchanged)
-     * @param maxWait the longest a pod stays gated, from its creation
+     * @param enabled gate pods the registry is too slow for (cluster mode; needs RBAC to patch pods and create
+     *                events; off: slow pods are left unchanged)
+     * @param maxWait the longest a pod stays gated, from its creation (1s..10m)
      */
     public record GateProperties(
             @DefaultValue("false") boolean enabled,
@@ -236,16 +255,33 @@ public record OsfitProperties(
     /**
      * {@code osfit.tls.*} (the tls profile).
      *
-     * @param dir            the directory of tls.crt, tls.key and ca.crt
-     * @param allowedClients client certificate identities allowed to call the extender port: a subject common
-     *                       name or a DNS or URI subject alternative name; empty: any certificate the CA signed
+     * @param dir            with {@code SPRING_PROFILES_ACTIVE=tls}: the directory of {@code tls.crt}, {@code tls.key}
+     *                       and {@code ca.crt} (HTTPS with client certificates required, reloaded on change)
+     * @param allowedClients with the tls profile: client certificate identities allowed to call the extender port (a
+     *                       subject common name, or a DNS or URI subject alternative name; kube-scheduler's, say
+     *                       {@code osfit-scheduler}); others get 403. Empty: any certificate the CA signed
      */
     public record TlsProperties(
             @NotNull @DefaultValue("/etc/osfit/tls") String dir,
             @NotNull @DefaultValue java.util.List<String> allowedClients) {
     }
 
-    /** {@code osfit.scoring.*}: see {@link Scoring} for what each score means. All scores are on 0..10. */
+    /**
+     * {@code osfit.scoring.*}: see {@link Scoring} for what each score means. All scores are on 0..10.
+     *
+     * @param exactMatch         image and node agree on everything known: Windows build and revision, or Linux
+     *                           architecture
+     * @param sameBuild          same Windows build, revision unknown on one side
+     * @param revisionStep       every this many revisions (UBR) between image and node cost {@code revision-penalty}
+     *                           (rounded up)
+     * @param revisionPenalty    cost of one revision step
+     * @param maxRevisionPenalty most that revision distance can cost
+     * @param olderBuild         the node runs a newer build inside the image's compatibility window (an
+     *                           {@code ltsc2022} image on 22621)
+     * @param osOnly             only the OS is known on one side (node without a build label, image known only as
+     *                           Windows)
+     * @param unknown            nothing known (unknown image under {@code allow}, node osfit cannot check)
+     */
     public record ScoringProperties(
             @Min(0) @Max(10) @DefaultValue("10") int exactMatch,
             @Min(0) @Max(10) @DefaultValue("9") int sameBuild,

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.osfit.OsfitConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -56,17 +54,5 @@ class SettingsTest {
     void knownSettingsStartAsBefore() {
         runner.withPropertyValues("osfit.registry.max-images-per-pod=5", "osfit.tls.allowed-clients[0]=kube-scheduler",
                 "osfit.windows.hyperv-handlers=a,b").run(context -> assertThat(context).hasNotFailed());
-    }
-
-    /** The reference in README names every setting there is (the record is the one source of the keys). */
-    @Test
-    void readmesConfigurationSectionNamesEverySetting() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        String section = readme.substring(readme.indexOf("## Configuration"));
-        for (String key : SettingsFailureAnalyzer.knownKeys()) {
-            String last = key.substring(key.lastIndexOf('.') + 1);
-            assertThat(section.contains("`" + key + "`") || section.contains("`" + last + "`"))
-                    .as("README's Configuration section names %s", key).isTrue();
-        }
     }
 }
