@@ -138,6 +138,11 @@ public record OsfitProperties(
      * @param allowOnly       contact only the hosts in {@code allow}
      * @param caFile          a PEM bundle of extra CAs for private registries (added to the JDK's)
      * @param dockerConfig    a docker config.json with registry credentials (a mounted dockerconfigjson Secret)
+     * @param containerdHostsDir containerd's registry host directory ({@code config_path}, the {@code certs.d} layout:
+     *                        {@code <registry>/hosts.toml}, {@code _default}): osfit asks the mirrors the nodes' containerd
+     *                        asks, in the same order; hosts named there pass the address rule. Re-read when it changes
+     * @param registriesConf  CRI-O's or podman's {@code registries.conf} (version 2): mirrors, locations and blocked
+     *                        registries as CRI-O applies them. Set this or {@code containerd-hosts-dir}, not both
      * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear (needs
      *                        list/watch on pods)
      * @param maxImagesPerPod     most distinct images of one pod looked up in registries; the rest are answered by the
@@ -161,6 +166,8 @@ public record OsfitProperties(
             @DefaultValue("false") boolean allowOnly,
             String caFile,
             String dockerConfig,
+            String containerdHostsDir,
+            String registriesConf,
             @DefaultValue("true") boolean prefetch,
             @Min(1) @Max(1000) @DefaultValue("32") int maxImagesPerPod,
             @Min(1) @Max(100) @DefaultValue("8") int maxRegistriesPerPod) {
@@ -172,6 +179,10 @@ public record OsfitProperties(
             }
             if (tagTtl != null && tagTtl.toSeconds() < 2) {
                 throw new IllegalArgumentException("osfit.registry.tag-ttl must be at least 2s, was " + tagTtl);
+            }
+            if (containerdHostsDir != null && !containerdHostsDir.isBlank() && registriesConf != null && !registriesConf.isBlank()) {
+                throw new IllegalArgumentException("set osfit.registry.containerd-hosts-dir or osfit.registry.registries-conf, not both: "
+                        + "osfit resolves images as one container runtime does");
             }
             if (maxManifestSize != null && (maxManifestSize.toBytes() < 1024 || maxManifestSize.toMegabytes() > 64)) {
                 throw new IllegalArgumentException("osfit.registry.max-manifest-size must be between 1KB and 64MB, was " + maxManifestSize);

@@ -1,6 +1,8 @@
 package dev.osfit.extender;
 
 import dev.osfit.cluster.ClusterAccess;
+import dev.osfit.image.ImagePlatformSource;
+import dev.osfit.image.ImageRef;
 import dev.osfit.kube.BadRequestException;
 import dev.osfit.kube.PodReader;
 import io.kubernetes.client.openapi.ApiClient;
@@ -33,12 +35,22 @@ class ExplainHandler {
     private final RequestBodies bodies;
     private final PodMatching matching;
     private final ObjectProvider<ApiClient> kubernetes;
+    private final ObjectProvider<ImagePlatformSource> sources;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    ExplainHandler(RequestBodies bodies, PodMatching matching, ObjectProvider<ApiClient> kubernetes) {
+    ExplainHandler(RequestBodies bodies, PodMatching matching, ObjectProvider<ApiClient> kubernetes, ObjectProvider<ImagePlatformSource> sources) {
         this.bodies = bodies;
         this.matching = matching;
         this.kubernetes = kubernetes;
+        this.sources = sources;
+    }
+
+    /** Why the remote sources could not say what the image needs, or null. */
+    private String lookupFailure(String image) {
+        if (!(ImageRef.parse(image) instanceof ImageRef.Valid valid)) {
+            return null;
+        }
+        return sources.orderedStream().map(source -> source.failure(valid.ref())).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     Mono<ServerResponse> explainBody(ServerRequest request) {
@@ -76,7 +88,7 @@ class ExplainHandler {
 
     private Mono<ServerResponse> explain(ExtenderArgs args, ServerRequest request) {
         return matching.match(args).flatMap(RequestBodies.guarded(m -> {
-            Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher());
+            Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher(), this::lookupFailure);
             if (wantsText(request)) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(explanation.table());
             }

@@ -15,11 +15,12 @@ import java.util.Map;
  * What osfit decides for a pod on each node, and why: the answer of the explain endpoint, as JSON
  * (this record) or as a plain-text table ({@link #table()}).
  *
+ * @param lookupFailures why a remote source (the registry) could not say what an image needs: "image: kind: hosts tried and why"
  * @param podWide a reason that holds for every node whatever its platform, or null
  * @param summary nodes per verdict
  * @param note    what limits the answer as a whole (standalone osfit asked about named nodes), or null
  */
-record Explanation(String pod, List<Image> images, List<String> unknownImages, String podWide,
+record Explanation(String pod, List<Image> images, List<String> unknownImages, List<String> lookupFailures, String podWide,
                    Map<String, Integer> summary, List<Node> nodes, String note) {
 
     static final String NO_NODE_INDEX = "standalone osfit has no node index: named nodes cannot be checked and pass unchecked "
@@ -36,7 +37,7 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
     record Node(String name, String platform, String verdict, String reason, int score, List<String> decidedBy) {
     }
 
-    static Explanation of(String pod, RequestNodes nodes, Matcher matcher) {
+    static Explanation of(String pod, RequestNodes nodes, Matcher matcher, java.util.function.Function<String, String> lookupFailure) {
         PodRequirements r = matcher.requirements();
         List<Image> images = r.known().stream()
                 .map(n -> new Image(n.image(), n.source(), n.platforms().stream().map(Object::toString).toList())).toList();
@@ -55,7 +56,14 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
         }
         String podWide = r.unresolvableReason() != null ? r.unresolvableReason() : r.failReason();
         String note = !nodes.full() && nodes.unknownCount() > 0 ? NO_NODE_INDEX : null;
-        return new Explanation(pod, images, r.unknown(), podWide, summary, out, note);
+        List<String> failures = new ArrayList<>();
+        java.util.stream.Stream.concat(images.stream().map(Image::image), r.unknown().stream()).distinct().forEach(image -> {
+            String why = lookupFailure.apply(image);
+            if (why != null) {
+                failures.add(image + ": " + why);
+            }
+        });
+        return new Explanation(pod, images, r.unknown(), List.copyOf(failures), podWide, summary, out, note);
     }
 
     private static String describe(NodePlatform platform, boolean fullNodes) {
@@ -78,6 +86,9 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, S
         }
         for (String u : unknownImages) {
             b.append("image ").append(safe(u)).append(": platforms unknown\n");
+        }
+        for (String f : lookupFailures) {
+            b.append("registry lookup failed for ").append(safe(f)).append('\n');
         }
         if (podWide != null) {
             b.append("every node: ").append(safe(podWide)).append('\n');

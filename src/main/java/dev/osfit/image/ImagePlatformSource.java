@@ -31,4 +31,12 @@ public interface ImagePlatformSource {
     default boolean remote() {
         return false;
     }
+
+    /**
+     * Why this source last failed to say what the image needs (its kind and the hosts it tried), for
+     * people asking why; null when it did not fail or never looked. Static sources: null.
+     */
+    default String failure(ImageRef image) {
+        return null;
+    }
 }

@@ -60,6 +60,7 @@ public final class RegistryClient implements AutoCloseable {
                            int maxManifestBytes, int maxRedirects) {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RegistryClient.class);
     static final String SOURCE = "registry";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -111,14 +112,24 @@ public final class RegistryClient implements AutoCloseable {
     static final long MAX_RETRY_AFTER_SECONDS = 3600;
     /** Told of every answer: the registry host[:port] and the HTTP status (0: no answer). */
     private final java.util.function.ObjIntConsumer<String> answers;
+    /** Where each image is asked for: mirrors, then its registry (or nowhere, when blocked). */
+    private final RegistryHosts hosts;
+    /** The client with an endpoint's own TLS settings (a mirror's CA, or no verification), by its context. */
+    private final Map<SslContext, HttpClient> tlsClients = new ConcurrentHashMap<>();
 
     public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials) {
-        this(settings, policy, credentials, (host, status) -> { });
+        this(settings, policy, credentials, (host, status) -> { }, RegistryHosts.direct(settings.insecure()));
     }
 
-    public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials,
-                          java.util.function.ObjIntConsumer<String> answers) {
+    RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials,
+                   java.util.function.ObjIntConsumer<String> answers) {
+        this(settings, policy, credentials, answers, RegistryHosts.direct(settings.insecure()));
+    }
+
+    RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials,
+                   java.util.function.ObjIntConsumer<String> answers, RegistryHosts hosts) {
         this.answers = answers;
+        this.hosts = hosts;
         this.settings = settings;
         this.credentials = credentials;
         this.loops = LoopResources.create("osfit-registry", 2, true);
@@ -139,7 +150,7 @@ public final class RegistryClient implements AutoCloseable {
                     return location == null || plainHttpAllowed(URI.create(request.resourceUrl()).resolve(location));
                 });
         if (settings.caFile() != null) {
-            SslContext ssl = sslContext(settings.caFile());
+            SslContext ssl = RegistryTls.trusting(List.of(settings.caFile()));
             http = http.secure(spec -> spec.sslContext(ssl));
         }
         this.http = http;
@@ -155,38 +166,63 @@ public final class RegistryClient implements AutoCloseable {
      * a cached tag whose digest is unchanged needs no new fetch. Empty when the registry names none.
      */
     public Mono<String> digest(ImageRef ref) {
-        URI manifest = manifestUri(ref);
-        return authorized(HttpMethod.HEAD, manifest, ManifestParser.ACCEPT, ref)
-                .flatMap(f -> Mono.justOrEmpty(f.digest()))
-                .timeout(settings.readTimeout().multipliedBy(2))
-                .onErrorMap(e -> !(e instanceof RegistryException), RegistryClient::classify);
-    }
-
-    private URI manifestUri(ImageRef ref) {
-        return URI.create(base(ref) + "/v2/" + ref.repository() + "/manifests/" + (ref.digest() != null ? ref.digest() : ref.tag()));
-    }
-
-    /** https://host (http:// for hosts listed in osfit.registry.insecure). */
-    private String base(ImageRef ref) {
-        return (settings.insecure().contains(ref.registry().toLowerCase(Locale.ROOT)) ? "http://" : "https://") + apiHost(ref.registry());
+        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.HEAD, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint)
+                .flatMap(f -> Mono.justOrEmpty(f.digest())));
     }
 
     /** The platforms and the digest of what they were read from. Fails with a {@link RegistryException}. */
     public Mono<Resolved> resolve(ImageRef ref) {
-        String base = base(ref);
-        URI manifest = manifestUri(ref);
-        return authorized(HttpMethod.GET, manifest, ManifestParser.ACCEPT, ref)
+        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.GET, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint)
                 .flatMap(m -> {
                     ManifestParser.Parsed parsed = ManifestParser.manifest(m.body(), m.contentType());
                     if (parsed.platforms() != null) {
                         return Mono.just(new Resolved(parsed.platforms(), m.digest()));
                     }
-                    URI blob = URI.create(base + "/v2/" + ref.repository() + "/blobs/" + parsed.configDigest());
-                    return authorized(HttpMethod.GET, blob, "application/json, */*", ref)
+                    return authorized(HttpMethod.GET, endpoint.blob(parsed.configDigest()), "application/json, */*", endpoint)
                             .map(c -> new Resolved(ManifestParser.config(c.body()), m.digest()));
-                })
+                }));
+    }
+
+    private static String reference(ImageRef ref) {
+        return ref.digest() != null ? ref.digest() : ref.tag();
+    }
+
+    /**
+     * Asks the image's endpoints in order (its mirrors, then its registry) and takes the first answer, as
+     * containerd and CRI-O do: tags go to endpoints that may resolve, digests to those that may pull. The
+     * error names every endpoint tried and why it failed; its kind is the last one's.
+     */
+    private <T> Mono<T> acrossEndpoints(ImageRef ref, java.util.function.Function<Endpoint, Mono<T>> call) {
+        RegistryHosts.Route route = hosts.route(ref);
+        if (route.blocked() != null) {
+            return Mono.error(new RegistryException(RegistryException.Kind.BLOCKED, route.blocked()));
+        }
+        boolean byDigest = ref.digest() != null;
+        List<Endpoint> endpoints = route.endpoints().stream().filter(e -> byDigest ? e.pull() : e.resolve()).toList();
+        if (endpoints.isEmpty()) {
+            return Mono.error(new RegistryException(RegistryException.Kind.BLOCKED, "no configured host of " + ref.registry()
+                    + " may " + (byDigest ? "pull" : "resolve tags")));
+        }
+        return attempt(endpoints, 0, call, new StringBuilder());
+    }
+
+    private <T> Mono<T> attempt(List<Endpoint> endpoints, int i, java.util.function.Function<Endpoint, Mono<T>> call, StringBuilder tried) {
+        Endpoint endpoint = endpoints.get(i);
+        return Mono.defer(() -> call.apply(endpoint))
                 .timeout(settings.readTimeout().multipliedBy(2))
-                .onErrorMap(e -> !(e instanceof RegistryException), RegistryClient::classify);
+                .onErrorMap(e -> !(e instanceof RegistryException), RegistryClient::classify)
+                .onErrorResume(RegistryException.class, e -> {
+                    if (!tried.isEmpty()) {
+                        tried.append("; ");
+                    }
+                    tried.append(endpoint.describe()).append(": ").append(e.getMessage());
+                    if (i + 1 < endpoints.size()) {
+                        log.debug("{} failed for {}: {}; trying {}", endpoint.describe(), endpoint.repository(), e.getMessage(),
+                                endpoints.get(i + 1).describe());
+                        return attempt(endpoints, i + 1, call, tried);
+                    }
+                    return Mono.error(new RegistryException(e.kind(), tried.toString()));
+                });
     }
 
     /** Docker Hub's API lives at registry-1.docker.io. */
@@ -194,25 +230,26 @@ public final class RegistryClient implements AutoCloseable {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, ImageRef ref) {
-        String key = ref.registry() + "|" + ref.repository();
+    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, Endpoint endpoint) {
+        String key = endpoint.authority() + "|" + endpoint.repository();
         Token cached = tokens.get(key);
         String header = cached != null && cached.expiresAtMillis() > System.currentTimeMillis() ? cached.header() : null;
-        return request(method, uri, accept, header)
-                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, ref, key)
-                        .flatMap(auth -> request(method, uri, accept, auth))
+        return request(method, uri, accept, header, endpoint)
+                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, endpoint, key)
+                        .flatMap(auth -> request(method, uri, accept, auth, endpoint))
                         .onErrorMap(AuthNeeded.class, again -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
-                                "registry " + ref.registry() + " refused the credentials for " + ref.repository())));
+                                "registry " + endpoint.authority() + " refused the credentials for " + endpoint.repository())));
     }
 
-    private Mono<String> authenticate(Challenge challenge, ImageRef ref, String key) {
-        RegistryCredentials.Basic basic = credentials.forRegistry(ref.registry());
+    private Mono<String> authenticate(Challenge challenge, Endpoint endpoint, String key) {
+        // A registry's credentials go to it alone: a mirror gets its own host's, never the upstream's.
+        RegistryCredentials.Basic basic = credentials.forRegistry(endpoint.credentialKey());
         if (challenge != null && challenge.bearer() && challenge.param("realm") != null) {
             UriComponentsBuilder token = UriComponentsBuilder.fromUriString(challenge.param("realm"));
             if (challenge.param("service") != null) {
                 token.queryParam("service", challenge.param("service"));
             }
-            token.queryParam("scope", "repository:" + ref.repository() + ":pull");
+            token.queryParam("scope", "repository:" + endpoint.repository() + ":pull");
             URI realm = token.encode().build().toUri();
             if (!"https".equals(realm.getScheme()) && !"http".equals(realm.getScheme())) {
                 return Mono.error(new RegistryException(RegistryException.Kind.MALFORMED, "token realm is not an http(s) URL"));
@@ -222,9 +259,9 @@ public final class RegistryClient implements AutoCloseable {
                 return Mono.error(new RegistryException(RegistryException.Kind.INSECURE, "token realm " + realm.getHost()
                         + " is plain HTTP and not listed in osfit.registry.insecure"));
             }
-            return request(HttpMethod.GET, realm, "application/json", basic == null ? null : "Basic " + basic.encoded())
+            return request(HttpMethod.GET, realm, "application/json", basic == null ? null : "Basic " + basic.encoded(), null)
                     .onErrorMap(AuthNeeded.class, e -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
-                            "token service of " + ref.registry() + " refused " + (basic == null ? "an anonymous token" : "the credentials")))
+                            "token service of " + endpoint.authority() + " refused " + (basic == null ? "an anonymous token" : "the credentials")))
                     .map(f -> {
                         JsonNode t = JSON.readTree(f.body());
                         String value = t.hasNonNull("token") ? t.get("token").asString() : t.path("access_token").asString(null);
@@ -240,11 +277,12 @@ public final class RegistryClient implements AutoCloseable {
         if (challenge != null && challenge.basic() && basic != null) {
             return Mono.just("Basic " + basic.encoded());
         }
-        return Mono.error(new RegistryException(RegistryException.Kind.UNAUTHORIZED, "registry " + ref.registry()
-                + " needs credentials for " + ref.repository() + " and osfit.registry.docker-config has none"));
+        return Mono.error(new RegistryException(RegistryException.Kind.UNAUTHORIZED, "registry " + endpoint.authority()
+                + " needs credentials for " + endpoint.repository() + " and osfit.registry.docker-config has none"));
     }
 
-    private Mono<Fetched> request(HttpMethod method, URI uri, String accept, String authorization) {
+    /** One request; {@code endpoint} (null for token services) chooses the TLS settings. */
+    private Mono<Fetched> request(HttpMethod method, URI uri, String accept, String authorization, Endpoint endpoint) {
         String host = uri.getAuthority() == null ? "" : uri.getAuthority().toLowerCase(Locale.ROOT);
         Long until = rateLimitedUntil.getIfPresent(host);
         if (until != null) {
@@ -256,7 +294,14 @@ public final class RegistryClient implements AutoCloseable {
             }
             rateLimitedUntil.asMap().remove(host, until);
         }
-        HttpClient client = http.headers(h -> {
+        HttpClient base = http;
+        if (endpoint != null && endpoint.ssl() != null) {
+            if (tlsClients.size() > 256) {
+                tlsClients.clear(); // contexts come from configuration reloads: old ones go
+            }
+            base = tlsClients.computeIfAbsent(endpoint.ssl(), ssl -> http.secure(spec -> spec.sslContext(ssl)));
+        }
+        HttpClient client = base.headers(h -> {
             h.set(HttpHeaderNames.ACCEPT, accept);
             if (authorization != null) {
                 h.set(HttpHeaderNames.AUTHORIZATION, authorization);
@@ -386,7 +431,8 @@ public final class RegistryClient implements AutoCloseable {
             return true;
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        return settings.insecure().contains(host) || uri.getPort() > 0 && settings.insecure().contains(host + ":" + uri.getPort());
+        String authority = uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
+        return settings.insecure().contains(host) || settings.insecure().contains(authority) || hosts.plainHttp(authority);
     }
 
     private RegistryException tooLarge() {
@@ -406,42 +452,20 @@ public final class RegistryClient implements AutoCloseable {
             cause = cause.getCause() == cause ? null : cause.getCause();
         }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException) {
-                return new RegistryException(RegistryException.Kind.NETWORK, "cannot reach the registry (" + c.getClass().getSimpleName() + ")");
+            if (c instanceof java.net.UnknownHostException) {
+                return new RegistryException(RegistryException.Kind.NETWORK, "DNS has no address for the registry (UnknownHostException)");
+            }
+            if (c instanceof java.net.ConnectException) {
+                return new RegistryException(RegistryException.Kind.NETWORK, "cannot reach the registry: connection refused or unreachable ("
+                        + c.getClass().getSimpleName() + ")");
             }
             if (c instanceof javax.net.ssl.SSLException) {
-                return new RegistryException(RegistryException.Kind.NETWORK, "TLS with the registry failed (" + c.getClass().getSimpleName() + ")");
+                String detail = c.getMessage() == null ? "" : ": " + c.getMessage().replaceAll("[^\\x20-\\x7e]", "?");
+                return new RegistryException(RegistryException.Kind.NETWORK, "TLS with the registry failed (" + c.getClass().getSimpleName()
+                        + (detail.length() > 160 ? detail.substring(0, 160) + "..." : detail) + ")");
             }
         }
         return new RegistryException(RegistryException.Kind.NETWORK, "registry request failed (" + e.getClass().getSimpleName() + ")");
-    }
-
-    /** The JDK's trusted CAs plus those in the PEM bundle. */
-    static SslContext sslContext(Path caFile) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            defaults.init((KeyStore) null);
-            int n = 0;
-            for (var tm : defaults.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    for (X509Certificate c : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("default-" + n++, c);
-                    }
-                }
-            }
-            try (InputStream in = Files.newInputStream(caFile)) {
-                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    store.setCertificateEntry("extra-" + n++, c);
-                }
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            return SslContextBuilder.forClient().trustManager(tmf).build();
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load osfit.registry.ca-file " + caFile + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

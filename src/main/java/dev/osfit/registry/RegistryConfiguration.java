@@ -29,11 +29,46 @@ public class RegistryConfiguration {
         r.insecure().forEach(h -> insecure.add(h.trim().toLowerCase(Locale.ROOT)));
         RegistryCredentials credentials = r.dockerConfig() == null || r.dockerConfig().isBlank()
                 ? RegistryCredentials.none() : new RegistryCredentials(Path.of(r.dockerConfig()));
+        Path caFile = r.caFile() == null || r.caFile().isBlank() ? null : Path.of(r.caFile());
+        RegistryHosts hosts = hosts(r, insecure, caFile);
         log.info("registry lookups: budget {} per request, tags kept {}, failures kept {}; plain HTTP for {}; allow {}, deny {}{}",
                 r.requestBudget(), r.tagTtl(), r.failureTtl(), insecure, r.allow(), r.deny(), r.allowOnly() ? " (allow only)" : "");
-        return new RegistryClient(new RegistryClient.Settings(insecure, r.caFile() == null || r.caFile().isBlank() ? null : Path.of(r.caFile()),
+        return new RegistryClient(new RegistryClient.Settings(insecure, caFile,
                 r.connectTimeout(), r.readTimeout(), (int) r.maxManifestSize().toBytes(), r.maxRedirects()),
-                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly()), credentials, answerCounter(meters));
+                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly(), hosts::configured), credentials, answerCounter(meters), hosts);
+    }
+
+    /** How often mirror configuration files are checked for changes (they are mounted ConfigMaps or node files). */
+    static final java.time.Duration HOSTS_RECHECK = java.time.Duration.ofSeconds(10);
+
+    /** The mirror configuration, re-read in the background when its files change; the image's registry alone without one. */
+    static RegistryHosts hosts(OsfitProperties.RegistryProperties r, java.util.Set<String> insecure, Path caFile) {
+        Runnable refresh;
+        RegistryHosts hosts;
+        if (r.containerdHostsDir() != null && !r.containerdHostsDir().isBlank()) {
+            ContainerdHosts containerd = new ContainerdHosts(Path.of(r.containerdHostsDir()), insecure, caFile);
+            hosts = containerd;
+            refresh = containerd::refresh;
+        } else if (r.registriesConf() != null && !r.registriesConf().isBlank()) {
+            RegistriesConf conf = new RegistriesConf(Path.of(r.registriesConf()), insecure);
+            hosts = conf;
+            refresh = conf::refresh;
+        } else {
+            return RegistryHosts.direct(insecure);
+        }
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "osfit-registry-hosts");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                refresh.run();
+            } catch (RuntimeException e) {
+                log.warn("re-reading the registry mirror configuration failed: {}", e.toString());
+            }
+        }, HOSTS_RECHECK.toMillis(), HOSTS_RECHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return hosts;
     }
 
     /** Hosts with a label of their own; pods name hosts, so past this many the rest count as "other". */

@@ -27,7 +27,9 @@ public final class RegistryException extends RuntimeException {
         /** No answer in time. */
         TIMEOUT,
         /** Connection failed, TLS failed, too many redirects. */
-        NETWORK
+        NETWORK,
+        /** The registry is blocked by the mirror configuration (registries.conf {@code blocked}), or no host may serve the reference. */
+        BLOCKED
     }
 
     private final Kind kind;

@@ -24,11 +24,18 @@ public final class RegistryPolicy {
     private final List<String> allow;
     private final List<String> deny;
     private final boolean allowOnly;
+    /** Mirrors and locations the admin configured (containerd's hosts.toml, registries.conf): allowed by being there. */
+    private final java.util.function.BiPredicate<String, Integer> configured;
 
     public RegistryPolicy(List<String> allow, List<String> deny, boolean allowOnly) {
+        this(allow, deny, allowOnly, (host, port) -> false);
+    }
+
+    RegistryPolicy(List<String> allow, List<String> deny, boolean allowOnly, java.util.function.BiPredicate<String, Integer> configured) {
         this.allow = normalize(allow);
         this.deny = normalize(deny);
         this.allowOnly = allowOnly;
+        this.configured = configured;
     }
 
     private static List<String> normalize(List<String> hosts) {
@@ -40,7 +47,7 @@ public final class RegistryPolicy {
         if (matches(deny, host, port)) {
             return "registry host " + host + " is in osfit.registry.deny";
         }
-        if (allowOnly && !matches(allow, host, port)) {
+        if (allowOnly && !matches(allow, host, port) && !configured.test(host, port)) {
             return "registry host " + host + " is not in osfit.registry.allow (osfit.registry.allow-only is set)";
         }
         return null;
@@ -48,7 +55,7 @@ public final class RegistryPolicy {
 
     /** Why this resolved address of the host may not be contacted, or null when it may. */
     public String refuseAddress(String host, int port, InetAddress address) {
-        if (matches(allow, host, port)) {
+        if (matches(allow, host, port) || configured.test(host, port)) {
             return null;
         }
         String kind = restrictedKind(address);

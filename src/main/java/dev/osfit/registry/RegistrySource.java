@@ -95,6 +95,15 @@ public final class RegistrySource implements ImagePlatformSource {
         return lookup != null && !lookup.isDone();
     }
 
+    @Override
+    public String failure(ImageRef image) {
+        CompletableFuture<Lookup> lookup = cache.getIfPresent(image.normalized());
+        if (lookup != null && lookup.isDone() && !lookup.isCompletedExceptionally() && lookup.join() instanceof Failed failed) {
+            return failed.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + failed.message();
+        }
+        return null;
+    }
+
     public void prefetch(ImageRef image) {
         cache.get(image.normalized());
     }

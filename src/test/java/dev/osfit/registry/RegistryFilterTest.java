@@ -86,6 +86,21 @@ class RegistryFilterTest {
                 .contains("osfit_registry_errors_total{kind=\"timeout\"}");
     }
 
+    /** Why the registry could not say is in /explain: the kind, the host tried and its answer. */
+    @Test
+    void explainNamesTheRegistryFailureAndTheHostTried() throws IOException {
+        String image = REGISTRY.host() + "/team/missing:1";
+        String body;
+        try (InputStream in = getClass().getResourceAsStream("/kube-scheduler/v1.32.5/filter-args-full-nodes.json")) {
+            body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2019", image);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.post().uri("/explain?format=text")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody())
+                .contains("registry lookup failed for " + image + ": not_found: " + REGISTRY.host() + ": no such image in the registry (404)"));
+    }
+
     private JsonNode filter(String body) {
         return JSON.readTree(client.post().uri("/filter").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody());
