@@ -143,6 +143,11 @@ public record OsfitProperties(
      *                        asks, in the same order; hosts named there pass the address rule. Re-read when it changes
      * @param registriesConf  CRI-O's or podman's {@code registries.conf} (version 2): mirrors, locations and blocked
      *                        registries as CRI-O applies them. Set this or {@code containerd-hosts-dir}, not both
+     * @param credentialProviderConfig the kubelet's {@code CredentialProviderConfig} (its
+     *                        {@code --image-credential-provider-config}): osfit runs the same plugins (ECR, ACR, GCR) for
+     *                        the images they match, when a registry asks for credentials
+     * @param credentialProviderBinDir where the plugins' executables are (the kubelet's
+     *                        {@code --image-credential-provider-bin-dir})
      * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear (needs
      *                        list/watch on pods)
      * @param maxImagesPerPod     most distinct images of one pod looked up in registries; the rest are answered by the
@@ -168,6 +173,8 @@ public record OsfitProperties(
             String dockerConfig,
             String containerdHostsDir,
             String registriesConf,
+            String credentialProviderConfig,
+            @NotNull @DefaultValue("/etc/osfit/credential-provider") String credentialProviderBinDir,
             @DefaultValue("true") boolean prefetch,
             @Min(1) @Max(1000) @DefaultValue("32") int maxImagesPerPod,
             @Min(1) @Max(100) @DefaultValue("8") int maxRegistriesPerPod) {

@@ -114,22 +114,25 @@ public final class RegistryClient implements AutoCloseable {
     private final java.util.function.ObjIntConsumer<String> answers;
     /** Where each image is asked for: mirrors, then its registry (or nowhere, when blocked). */
     private final RegistryHosts hosts;
+    /** The kubelet's credential provider plugins, or null when none are configured. */
+    private final CredentialProviders providers;
     /** The client with an endpoint's own TLS settings (a mirror's CA, or no verification), by its context. */
     private final Map<SslContext, HttpClient> tlsClients = new ConcurrentHashMap<>();
 
     public RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials) {
-        this(settings, policy, credentials, (host, status) -> { }, RegistryHosts.direct(settings.insecure()));
+        this(settings, policy, credentials, (host, status) -> { });
     }
 
     RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials,
                    java.util.function.ObjIntConsumer<String> answers) {
-        this(settings, policy, credentials, answers, RegistryHosts.direct(settings.insecure()));
+        this(settings, policy, credentials, answers, RegistryHosts.direct(settings.insecure()), null);
     }
 
     RegistryClient(Settings settings, RegistryPolicy policy, RegistryCredentials credentials,
-                   java.util.function.ObjIntConsumer<String> answers, RegistryHosts hosts) {
+                   java.util.function.ObjIntConsumer<String> answers, RegistryHosts hosts, CredentialProviders providers) {
         this.answers = answers;
         this.hosts = hosts;
+        this.providers = providers;
         this.settings = settings;
         this.credentials = credentials;
         this.loops = LoopResources.create("osfit-registry", 2, true);
@@ -166,19 +169,19 @@ public final class RegistryClient implements AutoCloseable {
      * a cached tag whose digest is unchanged needs no new fetch. Empty when the registry names none.
      */
     public Mono<String> digest(ImageRef ref) {
-        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.HEAD, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint)
+        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.HEAD, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint, ref)
                 .flatMap(f -> Mono.justOrEmpty(f.digest())));
     }
 
     /** The platforms and the digest of what they were read from. Fails with a {@link RegistryException}. */
     public Mono<Resolved> resolve(ImageRef ref) {
-        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.GET, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint)
+        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.GET, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint, ref)
                 .flatMap(m -> {
                     ManifestParser.Parsed parsed = ManifestParser.manifest(m.body(), m.contentType());
                     if (parsed.platforms() != null) {
                         return Mono.just(new Resolved(parsed.platforms(), m.digest()));
                     }
-                    return authorized(HttpMethod.GET, endpoint.blob(parsed.configDigest()), "application/json, */*", endpoint)
+                    return authorized(HttpMethod.GET, endpoint.blob(parsed.configDigest()), "application/json, */*", endpoint, ref)
                             .map(c -> new Resolved(ManifestParser.config(c.body()), m.digest()));
                 }));
     }
@@ -230,20 +233,35 @@ public final class RegistryClient implements AutoCloseable {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, Endpoint endpoint) {
+    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, Endpoint endpoint, ImageRef ref) {
         String key = endpoint.authority() + "|" + endpoint.repository();
         Token cached = tokens.get(key);
         String header = cached != null && cached.expiresAtMillis() > System.currentTimeMillis() ? cached.header() : null;
         return request(method, uri, accept, header, endpoint)
-                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, endpoint, key)
+                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, endpoint, ref, key)
                         .flatMap(auth -> request(method, uri, accept, auth, endpoint))
                         .onErrorMap(AuthNeeded.class, again -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
                                 "registry " + endpoint.authority() + " refused the credentials for " + endpoint.repository())));
     }
 
-    private Mono<String> authenticate(Challenge challenge, Endpoint endpoint, String key) {
-        // A registry's credentials go to it alone: a mirror gets its own host's, never the upstream's.
-        RegistryCredentials.Basic basic = credentials.forRegistry(endpoint.credentialKey());
+    /**
+     * The credentials for an endpoint: a mirror gets those stored for its own host only, never the image's
+     * registry's; the image's registry those of the docker config, else a credential provider plugin's.
+     */
+    private Mono<RegistryCredentials.Basic> credentialsFor(Endpoint endpoint, ImageRef ref) {
+        RegistryCredentials.Basic stored = credentials.forRegistry(endpoint.credentialKey());
+        if (stored != null || endpoint.mirror() || providers == null) {
+            return Mono.justOrEmpty(stored);
+        }
+        return providers.credentials(ref);
+    }
+
+    private Mono<String> authenticate(Challenge challenge, Endpoint endpoint, ImageRef ref, String key) {
+        return credentialsFor(endpoint, ref).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(found -> authenticate(challenge, endpoint, key, found.orElse(null)));
+    }
+
+    private Mono<String> authenticate(Challenge challenge, Endpoint endpoint, String key, RegistryCredentials.Basic basic) {
         if (challenge != null && challenge.bearer() && challenge.param("realm") != null) {
             UriComponentsBuilder token = UriComponentsBuilder.fromUriString(challenge.param("realm"));
             if (challenge.param("service") != null) {
@@ -471,5 +489,8 @@ public final class RegistryClient implements AutoCloseable {
     @Override
     public void close() {
         loops.dispose();
+        if (providers != null) {
+            providers.close();
+        }
     }
 }

@@ -35,7 +35,19 @@ public class RegistryConfiguration {
                 r.requestBudget(), r.tagTtl(), r.failureTtl(), insecure, r.allow(), r.deny(), r.allowOnly() ? " (allow only)" : "");
         return new RegistryClient(new RegistryClient.Settings(insecure, caFile,
                 r.connectTimeout(), r.readTimeout(), (int) r.maxManifestSize().toBytes(), r.maxRedirects()),
-                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly(), hosts::configured), credentials, answerCounter(meters), hosts);
+                new RegistryPolicy(r.allow(), r.deny(), r.allowOnly(), hosts::configured), credentials, answerCounter(meters), hosts,
+                providers(r, meters));
+    }
+
+    /** The kubelet's credential provider plugins, when osfit.registry.credential-provider-config names their configuration. */
+    static CredentialProviders providers(OsfitProperties.RegistryProperties r, MeterRegistry meters) {
+        if (r.credentialProviderConfig() == null || r.credentialProviderConfig().isBlank()) {
+            return null;
+        }
+        return new CredentialProviders(Path.of(r.credentialProviderConfig()), Path.of(r.credentialProviderBinDir()),
+                (provider, outcome) -> Counter.builder("osfit.registry.credential.provider.runs").tag("provider", provider)
+                        .tag("outcome", outcome).description("credential provider plugin runs by outcome (ok, failed, timeout)")
+                        .register(meters).increment());
     }
 
     /** How often mirror configuration files are checked for changes (they are mounted ConfigMaps or node files). */

@@ -62,7 +62,7 @@ class MirrorRegistriesTest {
     RegistryClient client(RegistryHosts hosts) {
         RegistryClient.Settings settings = new RegistryClient.Settings(Set.of(), null, Duration.ofSeconds(2), Duration.ofSeconds(5), 1 << 20, 3);
         return new RegistryClient(settings, new RegistryPolicy(List.of(), List.of(), false, hosts::configured), RegistryCredentials.none(),
-                (host, status) -> asked.add(host + " " + status), hosts);
+                (host, status) -> asked.add(host + " " + status), hosts, null);
     }
 
     static List<Platform> resolve(RegistryClient client, String image) {
