@@ -152,6 +152,20 @@ public class NodeSourceConfiguration {
             return new PlacementAudit(client, pods, nodes, compiler, scoring, consulted, meters, properties.nodes().auditUnconsulted());
         }
 
+        /** The pods' pull secrets for registries that want credentials (osfit.registry.pull-secrets; needs the RBAC of manifests/components/pull-secrets). */
+        @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.registry.pull-secrets", havingValue = "true")
+        PullSecrets pullSecrets(ApiClient client, ObjectProvider<RegistrySource> registry, OsfitProperties properties, MeterRegistry meters) {
+            PullSecrets secrets = new PullSecrets(client, properties.nodes().watchTimeout());
+            RegistrySource source = registry.getIfAvailable();
+            if (source != null) {
+                source.usePullSecrets(secrets);
+            }
+            Gauge.builder("osfit.registry.pull.secrets", secrets, PullSecrets::secretsHeld)
+                    .description("pull secrets (docker configurations) osfit holds for registry lookups").register(meters);
+            return secrets;
+        }
+
         /** Which RuntimeClasses give Hyper-V isolation, read by the pod compiler. */
         @Bean
         RuntimeClasses runtimeClasses(ApiClient client, OsfitProperties properties) {

@@ -17,6 +17,14 @@ public interface ImagePlatformSource {
     CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image);
 
     /**
+     * The same, asked on behalf of a pod whose pull credentials the source may use (a registry that wants
+     * them). Sources that need no credentials answer as {@link #platforms(ImageRef)}.
+     */
+    default CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image, PullContext requester) {
+        return platforms(image);
+    }
+
+    /**
      * Whether a lookup of this image is still under way, so a later {@link #platforms} may know more
      * than the last one said (a registry answer that outlasted the request budget). Static sources: never.
      */

@@ -21,7 +21,11 @@ record PodJson(Meta metadata, Spec spec) {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Spec(List<Container> containers, List<Container> initContainers, Os os, Map<String, String> nodeSelector,
                 Affinity affinity, PodSecurityContext securityContext, Boolean hostPID, Boolean hostIPC, List<Volume> volumes,
-                String runtimeClassName, String schedulerName) {
+                String runtimeClassName, String schedulerName, String serviceAccountName, List<LocalObjectReference> imagePullSecrets) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record LocalObjectReference(String name) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -83,7 +87,7 @@ record PodJson(Meta metadata, Spec spec) {
 
     PodFacts toFacts() {
         Meta meta = metadata != null ? metadata : new Meta(null, null, null, null);
-        Spec s = spec != null ? spec : new Spec(null, null, null, null, null, null, null, null, null, null, null);
+        Spec s = spec != null ? spec : new Spec(null, null, null, null, null, null, null, null, null, null, null, null, null);
         boolean podHostProcess = s.securityContext() != null && s.securityContext().windowsOptions() != null
                 && Boolean.TRUE.equals(s.securityContext().windowsOptions().hostProcess());
         List<PodFacts.Container> containers = new ArrayList<>();
@@ -114,7 +118,22 @@ record PodJson(Meta metadata, Spec spec) {
         String annotation = meta.annotations() == null ? null : meta.annotations().get(PlatformAnnotation.NAME);
         return new PodFacts(meta.namespace(), meta.name(), containers, s.os() == null ? null : s.os().name(),
                 s.nodeSelector(), terms, Boolean.TRUE.equals(s.hostPID()), Boolean.TRUE.equals(s.hostIPC()),
-                memoryEmptyDir, podHostProcess, annotation, s.runtimeClassName(), meta.uid(), s.schedulerName());
+                memoryEmptyDir, podHostProcess, annotation, s.runtimeClassName(), meta.uid(), s.schedulerName(), s.serviceAccountName(),
+                pullSecrets(s.imagePullSecrets()));
+    }
+
+    /** The names of the pod's pull secrets; the list is the pod author's, so it is cut at PullContext.MAX_SECRETS. */
+    private static List<String> pullSecrets(List<LocalObjectReference> refs) {
+        if (refs == null || refs.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (LocalObjectReference r : refs) {
+            if (r != null && r.name() != null && names.size() < dev.osfit.image.PullContext.MAX_SECRETS) {
+                names.add(r.name());
+            }
+        }
+        return names;
     }
 
     private static void addContainers(List<PodFacts.Container> out, List<Container> containers, boolean init) {

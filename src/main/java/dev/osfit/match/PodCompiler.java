@@ -3,6 +3,7 @@ package dev.osfit.match;
 import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.ImagePlatforms;
 import dev.osfit.image.ImageRef;
+import dev.osfit.image.PullContext;
 import dev.osfit.image.PlatformAnnotation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -96,7 +97,7 @@ public final class PodCompiler {
                 } else {
                     overLimit.add(image);
                 }
-                lookups.put(image, resolve(ref, remote ? chain : localChain, 0).toCompletableFuture());
+                lookups.put(image, resolve(ref, remote ? chain : localChain, 0, pod.pullContext()).toCompletableFuture());
             }
         }
         return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -132,12 +133,12 @@ public final class PodCompiler {
         return false;
     }
 
-    private static CompletionStage<Optional<ImagePlatforms>> resolve(ImageRef ref, List<ImagePlatformSource> chain, int i) {
+    private static CompletionStage<Optional<ImagePlatforms>> resolve(ImageRef ref, List<ImagePlatformSource> chain, int i, PullContext requester) {
         if (i == chain.size()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return chain.get(i).platforms(ref)
+        return chain.get(i).platforms(ref, requester)
                 .exceptionally(error -> Optional.empty())
-                .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : resolve(ref, chain, i + 1));
+                .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : resolve(ref, chain, i + 1, requester));
     }
 }

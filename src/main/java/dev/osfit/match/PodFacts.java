@@ -29,14 +29,16 @@ public record PodFacts(
         String platformAnnotation,
         String runtimeClassName,
         String uid,
-        String schedulerName) {
+        String schedulerName,
+        String serviceAccountName,
+        List<String> imagePullSecrets) {
 
     /** A pod as the matcher sees it, without the identity the placement audit uses. */
     public PodFacts(String namespace, String name, List<Container> containers, String osName, Map<String, String> nodeSelector,
                     List<List<Requirement>> requiredTerms, boolean hostPID, boolean hostIPC, boolean memoryEmptyDir,
                     boolean podHostProcess, String platformAnnotation, String runtimeClassName) {
         this(namespace, name, containers, osName, nodeSelector, requiredTerms, hostPID, hostIPC, memoryEmptyDir, podHostProcess,
-                platformAnnotation, runtimeClassName, null, null);
+                platformAnnotation, runtimeClassName, null, null, null, null);
     }
 
     /** A pod without a RuntimeClass. */
@@ -51,6 +53,12 @@ public record PodFacts(
         containers = List.copyOf(containers);
         nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
         requiredTerms = requiredTerms == null ? List.of() : List.copyOf(requiredTerms);
+        imagePullSecrets = imagePullSecrets == null ? List.of() : imagePullSecrets;
+    }
+
+    /** Whose pull credentials a registry lookup for this pod may use. */
+    public dev.osfit.image.PullContext pullContext() {
+        return new dev.osfit.image.PullContext(namespace, serviceAccountName, imagePullSecrets);
     }
 
     /** One container or init container. */

@@ -169,19 +169,29 @@ public final class RegistryClient implements AutoCloseable {
      * a cached tag whose digest is unchanged needs no new fetch. Empty when the registry names none.
      */
     public Mono<String> digest(ImageRef ref) {
-        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.HEAD, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint, ref)
+        return digest(ref, null);
+    }
+
+    /** The same, with the pull credential of the pod that asked (null: none), for the image's own registry. */
+    Mono<String> digest(ImageRef ref, RegistryCredentials.Basic podCredential) {
+        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.HEAD, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint, ref, podCredential)
                 .flatMap(f -> Mono.justOrEmpty(f.digest())));
     }
 
     /** The platforms and the digest of what they were read from. Fails with a {@link RegistryException}. */
     public Mono<Resolved> resolve(ImageRef ref) {
-        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.GET, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint, ref)
+        return resolve(ref, null);
+    }
+
+    /** The same, with the pull credential of the pod that asked (null: none), for the image's own registry. */
+    Mono<Resolved> resolve(ImageRef ref, RegistryCredentials.Basic podCredential) {
+        return acrossEndpoints(ref, endpoint -> authorized(HttpMethod.GET, endpoint.manifest(reference(ref)), ManifestParser.ACCEPT, endpoint, ref, podCredential)
                 .flatMap(m -> {
                     ManifestParser.Parsed parsed = ManifestParser.manifest(m.body(), m.contentType());
                     if (parsed.platforms() != null) {
                         return Mono.just(new Resolved(parsed.platforms(), m.digest()));
                     }
-                    return authorized(HttpMethod.GET, endpoint.blob(parsed.configDigest()), "application/json, */*", endpoint, ref)
+                    return authorized(HttpMethod.GET, endpoint.blob(parsed.configDigest()), "application/json, */*", endpoint, ref, podCredential)
                             .map(c -> new Resolved(ManifestParser.config(c.body()), m.digest()));
                 }));
     }
@@ -233,12 +243,13 @@ public final class RegistryClient implements AutoCloseable {
         return registry.equals(ImageRef.DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, Endpoint endpoint, ImageRef ref) {
+    private Mono<Fetched> authorized(HttpMethod method, URI uri, String accept, Endpoint endpoint, ImageRef ref,
+                                     RegistryCredentials.Basic podCredential) {
         String key = endpoint.authority() + "|" + endpoint.repository();
         Token cached = tokens.get(key);
         String header = cached != null && cached.expiresAtMillis() > System.currentTimeMillis() ? cached.header() : null;
         return request(method, uri, accept, header, endpoint)
-                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, endpoint, ref, key)
+                .onErrorResume(AuthNeeded.class, needed -> authenticate(needed.challenge, endpoint, ref, key, podCredential)
                         .flatMap(auth -> request(method, uri, accept, auth, endpoint))
                         .onErrorMap(AuthNeeded.class, again -> new RegistryException(RegistryException.Kind.UNAUTHORIZED,
                                 "registry " + endpoint.authority() + " refused the credentials for " + endpoint.repository())));
@@ -246,9 +257,13 @@ public final class RegistryClient implements AutoCloseable {
 
     /**
      * The credentials for an endpoint: a mirror gets those stored for its own host only, never the image's
-     * registry's; the image's registry those of the docker config, else a credential provider plugin's.
+     * registry's; the image's registry the asking pod's pull secret's, else the docker config's, else a
+     * credential provider plugin's (the kubelet also tries the pod's secrets first).
      */
-    private Mono<RegistryCredentials.Basic> credentialsFor(Endpoint endpoint, ImageRef ref) {
+    private Mono<RegistryCredentials.Basic> credentialsFor(Endpoint endpoint, ImageRef ref, RegistryCredentials.Basic podCredential) {
+        if (podCredential != null && !endpoint.mirror()) {
+            return Mono.just(podCredential);
+        }
         RegistryCredentials.Basic stored = credentials.forRegistry(endpoint.credentialKey());
         if (stored != null || endpoint.mirror() || providers == null) {
             return Mono.justOrEmpty(stored);
@@ -256,8 +271,8 @@ public final class RegistryClient implements AutoCloseable {
         return providers.credentials(ref);
     }
 
-    private Mono<String> authenticate(Challenge challenge, Endpoint endpoint, ImageRef ref, String key) {
-        return credentialsFor(endpoint, ref).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+    private Mono<String> authenticate(Challenge challenge, Endpoint endpoint, ImageRef ref, String key, RegistryCredentials.Basic podCredential) {
+        return credentialsFor(endpoint, ref, podCredential).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(found -> authenticate(challenge, endpoint, key, found.orElse(null)));
     }
 

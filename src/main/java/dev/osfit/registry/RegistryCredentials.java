@@ -78,19 +78,59 @@ final class RegistryCredentials {
         JsonNode auths = root.has("auths") ? root.get("auths") : root;
         Map<String, Basic> out = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : auths.properties()) {
-            JsonNode entry = e.getValue();
-            String encoded = null;
-            if (entry.hasNonNull("auth") && !entry.get("auth").asString().isEmpty()) {
-                encoded = entry.get("auth").asString();
-            } else if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
-                encoded = Base64.getEncoder().encodeToString(
-                        (entry.get("username").asString() + ":" + entry.get("password").asString()).getBytes(StandardCharsets.UTF_8));
-            }
-            if (encoded != null) {
-                out.put(registryKey(e.getKey()), new Basic(encoded));
+            Basic basic = entry(e.getValue());
+            if (basic != null) {
+                out.put(registryKey(e.getKey()), basic);
             }
         }
         return Map.copyOf(out);
+    }
+
+    /**
+     * The credentials of a pull secret's docker configuration that apply to the image (registry/repository),
+     * most specific key first, as the kubelet's keyring orders them. A configuration that cannot be read
+     * gives none; nothing of it is logged.
+     */
+    static java.util.List<Basic> matching(byte[] json, String image) {
+        java.util.TreeMap<String, Basic> byKey = new java.util.TreeMap<>(ImageMatch::compareSpecificFirst);
+        try {
+            JsonNode root = JsonMapper.builder().build().readTree(json);
+            JsonNode auths = root.has("auths") ? root.get("auths") : root;
+            int n = 0;
+            for (Map.Entry<String, JsonNode> e : auths.properties()) {
+                if (++n > 256) {
+                    break; // the secret's author chooses how many: enough for any real configuration
+                }
+                Basic basic = entry(e.getValue());
+                if (basic != null) {
+                    // Docker Hub's historical keys name docker.io, as the kubelet reads them.
+                    String key = e.getKey().trim().toLowerCase(Locale.ROOT)
+                            .replaceFirst("^(https?://)?(index|registry-1)\\.docker\\.io(/v1)?/?", "docker.io/");
+                    byKey.put(key.endsWith("/") ? key.substring(0, key.length() - 1) : key, basic);
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            return java.util.List.of();
+        }
+        java.util.List<Basic> out = new java.util.ArrayList<>();
+        byKey.forEach((key, basic) -> {
+            if (ImageMatch.matches(key, image)) {
+                out.add(basic);
+            }
+        });
+        return out;
+    }
+
+    /** One auths entry: "auth" (base64 user:password) or username and password; null when neither. */
+    private static Basic entry(JsonNode entry) {
+        if (entry.hasNonNull("auth") && !entry.get("auth").asString().isEmpty()) {
+            return new Basic(entry.get("auth").asString());
+        }
+        if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
+            return new Basic(Base64.getEncoder().encodeToString(
+                    (entry.get("username").asString() + ":" + entry.get("password").asString()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return null;
     }
 
     /** "https://index.docker.io/v1/" -> "docker.io"; "registry.example.com:5000/x" -> "registry.example.com:5000". */

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.ImagePlatforms;
 import dev.osfit.image.ImageRef;
+import dev.osfit.image.PullContext;
 import dev.osfit.platform.Platform;
 import java.time.Duration;
 import java.util.List;
@@ -46,11 +47,24 @@ public final class RegistrySource implements ImagePlatformSource {
     sealed interface Lookup permits Found, Failed {
     }
 
-    /** @param digest the registry's digest of the manifest or index read, for revalidation; null when it gave none */
-    record Found(List<Platform> platforms, String digest) implements Lookup {
+    /**
+     * @param digest     the registry's digest of the manifest or index read, for revalidation; null when it gave none
+     * @param credential the pod's pull credential it was read with, for revalidation; null for osfit's own
+     */
+    record Found(List<Platform> platforms, String digest, RegistryCredentials.Basic credential) implements Lookup {
     }
 
-    record Failed(RegistryException.Kind kind, String message) implements Lookup {
+    /** @param withPodCredential whether a pod's pull credential was tried */
+    record Failed(RegistryException.Kind kind, String message, boolean withPodCredential) implements Lookup {
+
+        Failed(RegistryException.Kind kind, String message) {
+            this(kind, message, false);
+        }
+
+        /** The registry wants credentials osfit's own did not give: a pod's pull secret may. */
+        boolean deniedWithoutPodCredential() {
+            return !withPodCredential && (kind == RegistryException.Kind.UNAUTHORIZED || kind == RegistryException.Kind.FORBIDDEN);
+        }
     }
 
     /** The weight of an answer beside its platforms: a typical image lists 2 to 6. */
@@ -60,6 +74,9 @@ public final class RegistrySource implements ImagePlatformSource {
 
     private final Settings settings;
     private final AsyncLoadingCache<String, Lookup> cache;
+    private final Loader loader;
+    /** The pods' pull secrets (cluster mode with osfit.registry.pull-secrets); null: osfit's own credentials only. */
+    private volatile PullSecretLookup pullSecrets;
 
     public RegistrySource(RegistryClient client, Settings settings, Consumer<RegistryException.Kind> errors) {
         this.settings = settings;
@@ -71,13 +88,59 @@ public final class RegistrySource implements ImagePlatformSource {
                 .expireAfter(new LookupExpiry(settings))
                 .refreshAfterWrite(settings.tagTtl().dividedBy(2))
                 .recordStats()
-                .buildAsync(new Loader(client, errors));
+                .buildAsync(loader = new Loader(client, errors));
+    }
+
+    /** Use the pods' pull secrets from now on (set once the informer that reads them exists). */
+    public void usePullSecrets(PullSecretLookup lookup) {
+        this.pullSecrets = lookup;
+    }
+
+    /**
+     * As {@link #platforms(ImageRef)}, with the pod's pull secrets when osfit has no answer yet or the registry
+     * refused osfit's own credentials: the answer is cached for the image, whoever asks next (what an image
+     * needs is no secret; pulling it still takes the credentials).
+     */
+    @Override
+    public CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image, PullContext requester) {
+        PullSecretLookup lookup = pullSecrets;
+        if (lookup == null || !requester.any()) {
+            return platforms(image);
+        }
+        String key = image.normalized();
+        CompletableFuture<Lookup> cached = cache.getIfPresent(key);
+        boolean denied = cached != null && cached.isDone() && !cached.isCompletedExceptionally()
+                && cached.join() instanceof Failed failed && failed.deniedWithoutPodCredential();
+        if (cached != null && !denied) {
+            return platforms(image);
+        }
+        RegistryCredentials.Basic credential = null;
+        String name = image.registry().toLowerCase(java.util.Locale.ROOT) + "/" + image.repository();
+        for (byte[] config : lookup.dockerConfigs(requester)) {
+            List<RegistryCredentials.Basic> matching = RegistryCredentials.matching(config, name);
+            if (!matching.isEmpty()) {
+                credential = matching.get(0);
+                break;
+            }
+        }
+        if (credential == null) {
+            return platforms(image);
+        }
+        if (denied) {
+            cache.synchronous().invalidate(key);
+        }
+        RegistryCredentials.Basic podCredential = credential;
+        return answer(cache.get(key, (k, executor) -> loader.load(k, podCredential)));
     }
 
     @Override
     public CompletionStage<Optional<ImagePlatforms>> platforms(ImageRef image) {
         // The budget applies to a copy: the cached fetch itself runs to its end.
-        return cache.get(image.normalized()).copy()
+        return answer(cache.get(image.normalized()));
+    }
+
+    private CompletionStage<Optional<ImagePlatforms>> answer(CompletableFuture<Lookup> pending) {
+        return pending.copy()
                 .completeOnTimeout(OVER_BUDGET, settings.requestBudget().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(lookup -> lookup instanceof Found found
                         ? Optional.of(new ImagePlatforms(found.platforms(), RegistryClient.SOURCE)) : Optional.empty());
@@ -124,17 +187,22 @@ public final class RegistrySource implements ImagePlatformSource {
 
         @Override
         public CompletableFuture<Lookup> asyncLoad(String key, Executor executor) {
+            return load(key, null);
+        }
+
+        /** A lookup, with a pod's pull credential for the image's registry (null: osfit's own). */
+        CompletableFuture<Lookup> load(String key, RegistryCredentials.Basic podCredential) {
             ImageRef.Parsed parsed = ImageRef.parse(key);
             if (!(parsed instanceof ImageRef.Valid valid)) {
                 return CompletableFuture.completedFuture(new Failed(RegistryException.Kind.MALFORMED, "invalid reference"));
             }
-            return client.resolve(valid.ref())
-                    .<Lookup>map(r -> new Found(r.platforms(), r.digest()))
+            return client.resolve(valid.ref(), podCredential)
+                    .<Lookup>map(r -> new Found(r.platforms(), r.digest(), podCredential))
                     .onErrorResume(e -> {
                         RegistryException r = e instanceof RegistryException re ? re : RegistryClient.classify(e);
                         errors.accept(r.kind());
                         log.debug("registry lookup of {} failed: {}", key, r.getMessage());
-                        return Mono.just(new Failed(r.kind(), r.getMessage()));
+                        return Mono.just(new Failed(r.kind(), r.getMessage(), podCredential != null));
                     })
                     .toFuture();
         }
@@ -153,16 +221,17 @@ public final class RegistrySource implements ImagePlatformSource {
                 return CompletableFuture.completedFuture(oldValue);
             }
             if (found.digest() == null || !(ImageRef.parse(key) instanceof ImageRef.Valid valid)) {
-                return asyncLoad(key, executor);
+                return load(key, found.credential());
             }
-            return client.digest(valid.ref())
+            return client.digest(valid.ref(), found.credential())
                     .map(digest -> digest.equals(found.digest()))
                     .onErrorReturn(false)
                     .defaultIfEmpty(false)
                     .toFuture()
                     // A new instance, so that the cache takes it as an update and starts the tag's time again.
-                    .thenCompose(same -> same ? CompletableFuture.<Lookup>completedFuture(new Found(found.platforms(), found.digest()))
-                            : asyncLoad(key, executor));
+                    .thenCompose(same -> same
+                            ? CompletableFuture.<Lookup>completedFuture(new Found(found.platforms(), found.digest(), found.credential()))
+                            : load(key, found.credential()));
         }
     }
 
