@@ -138,9 +138,21 @@ public class NodeSourceConfiguration {
             UnscheduledPods pods = new UnscheduledPods(client, properties.nodes().watchTimeout());
             RegistrySource source = registry.getIfAvailable();
             if (source != null && properties.registry().prefetch()) {
-                new PodPrefetcher(pods, source);
+                new PodPrefetcher(pods, source, properties.registry().maxImagesPerPod());
             }
             return pods;
+        }
+
+        /** Workload templates resolved before their pods exist (with the registry on and osfit.registry.prefetch-templates). */
+        @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.registry.prefetch-templates", matchIfMissing = true)
+        TemplatePrefetcher templatePrefetcher(ApiClient client, ObjectProvider<RegistrySource> registry, OsfitProperties properties,
+                                              MeterRegistry meters) {
+            TemplatePrefetcher prefetcher = new TemplatePrefetcher(client, properties.nodes().watchTimeout(), registry.getIfAvailable(),
+                    properties.registry().maxImagesPerPod());
+            FunctionCounter.builder("osfit.registry.prefetch.templates", prefetcher, TemplatePrefetcher::templatesSeen)
+                    .description("workload pod templates whose images were resolved ahead of their pods").register(meters);
+            return prefetcher;
         }
 
         /** Pods placed where osfit would not have put them (osfit bypassed): counted, and a Warning event on each. */

@@ -125,17 +125,9 @@ public final class UnscheduledPods implements SmartLifecycle {
         if (pod.getSpec() != null && pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty()) {
             return pod;
         }
-        List<V1Container> images = new ArrayList<>();
-        if (pod.getSpec() != null) {
-            for (List<V1Container> list : java.util.Arrays.asList(pod.getSpec().getInitContainers(), pod.getSpec().getContainers())) {
-                if (list != null) {
-                    list.forEach(c -> images.add(new V1Container().name(c.getName()).image(c.getImage())));
-                }
-            }
-        }
         V1ObjectMeta m = pod.getMetadata();
         return new V1Pod().metadata(new V1ObjectMeta().name(m.getName()).namespace(m.getNamespace()).uid(m.getUid()))
-                .spec(new V1PodSpec().containers(images));
+                .spec(PodSpecs.forLookup(pod.getSpec()));
     }
 
     @Override

@@ -151,6 +151,9 @@ public record OsfitProperties(
      * @param pullSecrets     cluster mode: use the pod's {@code imagePullSecrets} (or its service account's) as the kubelet
      *                        does, for registries that want credentials; watches Secrets of the two docker types and
      *                        ServiceAccounts (the RBAC in {@code manifests/components/pull-secrets})
+     * @param prefetchTemplates in cluster mode, resolve the images of workload pod templates (Deployments,
+     *                        StatefulSets, DaemonSets, Jobs, CronJobs, ReplicaSets without owner) when they are created
+     *                        or changed, before their pods exist (needs list/watch on them)
      * @param prefetch        in cluster mode, resolve the images of pods not yet scheduled as they appear (needs
      *                        list/watch on pods)
      * @param maxImagesPerPod     most distinct images of one pod looked up in registries; the rest are answered by the
@@ -179,6 +182,7 @@ public record OsfitProperties(
             String credentialProviderConfig,
             @NotNull @DefaultValue("/etc/osfit/credential-provider") String credentialProviderBinDir,
             @DefaultValue("false") boolean pullSecrets,
+            @DefaultValue("true") boolean prefetchTemplates,
             @DefaultValue("true") boolean prefetch,
             @Min(1) @Max(1000) @DefaultValue("32") int maxImagesPerPod,
             @Min(1) @Max(100) @DefaultValue("8") int maxRegistriesPerPod) {

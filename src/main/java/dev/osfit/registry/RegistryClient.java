@@ -323,7 +323,8 @@ public final class RegistryClient implements AutoCloseable {
             if (wait > 0) {
                 // Asked to wait: no request until then; the cache keeps the failure briefly and the fallbacks answer.
                 return Mono.error(new RegistryException(RegistryException.Kind.RATE_LIMITED, "registry " + host
-                        + " rate limit (429): waiting " + (TimeUnit.NANOSECONDS.toSeconds(wait) + 1) + " s more, as its Retry-After asked"));
+                        + " rate limit (429, or RateLimit-Remaining 0): waiting " + (TimeUnit.NANOSECONDS.toSeconds(wait) + 1)
+                        + " s more, as its Retry-After or RateLimit-Reset asked"));
             }
             rateLimitedUntil.asMap().remove(host, until);
         }
@@ -346,6 +347,10 @@ public final class RegistryClient implements AutoCloseable {
                     answers.accept(host, status);
                     if (status == 429) {
                         rateLimitedUntil.put(host, System.nanoTime() + TimeUnit.SECONDS.toNanos(retryAfterSeconds(response.responseHeaders())));
+                    } else if (exhausted(response.responseHeaders())) {
+                        // This answer was the last the registry allows (Docker Hub: "ratelimit-remaining: 0;w=21600"):
+                        // wait as a 429 would make osfit wait, instead of spending a request to be told.
+                        rateLimitedUntil.put(host, System.nanoTime() + TimeUnit.SECONDS.toNanos(resetSeconds(response.responseHeaders())));
                     }
                     return method == HttpMethod.HEAD && status / 100 == 2
                             ? Mono.just(new Fetched(new byte[0], null, digestHeader(response.responseHeaders())))
@@ -384,6 +389,29 @@ public final class RegistryClient implements AutoCloseable {
             return connection.inbound().receive().then(Mono.error(error));
         }
         return closed(connection, error);
+    }
+
+    /** Whether the registry says no request is left in its window: RateLimit-Remaining (Docker Hub's, or the IETF draft's) is 0. */
+    static boolean exhausted(io.netty.handler.codec.http.HttpHeaders headers) {
+        String value = headers.get("RateLimit-Remaining");
+        if (value == null) {
+            return false;
+        }
+        String count = value.split(";", 2)[0].trim();
+        return count.equals("0");
+    }
+
+    /** When an exhausted window resets: RateLimit-Reset (seconds), else as a Retry-After would say, else 60 s; at most an hour. */
+    static long resetSeconds(io.netty.handler.codec.http.HttpHeaders headers) {
+        String reset = headers.get("RateLimit-Reset");
+        if (reset != null) {
+            try {
+                return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, Long.parseLong(reset.split(";", 2)[0].trim())));
+            } catch (NumberFormatException unreadable) {
+                // fall through
+            }
+        }
+        return retryAfterSeconds(headers);
     }
 
     /** Retry-After in seconds or as an HTTP date; 60 s when absent or unreadable; at most an hour. */

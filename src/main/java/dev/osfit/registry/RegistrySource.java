@@ -75,6 +75,7 @@ public final class RegistrySource implements ImagePlatformSource {
     private final Settings settings;
     private final AsyncLoadingCache<String, Lookup> cache;
     private final Loader loader;
+    private final LookupStats stats = new LookupStats();
     /** The pods' pull secrets (cluster mode with osfit.registry.pull-secrets); null: osfit's own credentials only. */
     private volatile PullSecretLookup pullSecrets;
 
@@ -87,8 +88,8 @@ public final class RegistrySource implements ImagePlatformSource {
                 .weigher((String key, Lookup lookup) -> ENTRY_WEIGHT + (lookup instanceof Found f ? f.platforms().size() : 0))
                 .expireAfter(new LookupExpiry(settings))
                 .refreshAfterWrite(settings.tagTtl().dividedBy(2))
-                .recordStats()
-                .buildAsync(loader = new Loader(client, errors));
+                .recordStats(() -> stats)
+                .buildAsync(loader = new Loader(client, errors, stats));
     }
 
     /** Use the pods' pull secrets from now on (set once the informer that reads them exists). */
@@ -171,6 +172,11 @@ public final class RegistrySource implements ImagePlatformSource {
         cache.get(image.normalized());
     }
 
+    /** The same, on behalf of a pod or workload whose pull secrets may open the registry. */
+    public void prefetch(ImageRef image, PullContext requester) {
+        platforms(image, requester);
+    }
+
     /** The cache, for metrics. */
     public AsyncLoadingCache<String, Lookup> cache() {
         return cache;
@@ -179,10 +185,12 @@ public final class RegistrySource implements ImagePlatformSource {
     private static final class Loader implements AsyncCacheLoader<String, Lookup> {
         private final RegistryClient client;
         private final Consumer<RegistryException.Kind> errors;
+        private final LookupStats stats;
 
-        Loader(RegistryClient client, Consumer<RegistryException.Kind> errors) {
+        Loader(RegistryClient client, Consumer<RegistryException.Kind> errors, LookupStats stats) {
             this.client = client;
             this.errors = errors;
+            this.stats = stats;
         }
 
         @Override
@@ -196,10 +204,14 @@ public final class RegistrySource implements ImagePlatformSource {
             if (!(parsed instanceof ImageRef.Valid valid)) {
                 return CompletableFuture.completedFuture(new Failed(RegistryException.Kind.MALFORMED, "invalid reference"));
             }
+            long started = System.nanoTime();
             return client.resolve(valid.ref(), podCredential)
                     .<Lookup>map(r -> new Found(r.platforms(), r.digest(), podCredential))
+                    .doOnNext(found -> stats.loaded(true, System.nanoTime() - started))
                     .onErrorResume(e -> {
                         RegistryException r = e instanceof RegistryException re ? re : RegistryClient.classify(e);
+                        // Counted here, together: cache_load_total{result="failure"} equals osfit_registry_errors_total.
+                        stats.loaded(false, System.nanoTime() - started);
                         errors.accept(r.kind());
                         log.debug("registry lookup of {} failed: {}", key, r.getMessage());
                         return Mono.just(new Failed(r.kind(), r.getMessage(), podCredential != null));
@@ -232,6 +244,54 @@ public final class RegistrySource implements ImagePlatformSource {
                     .thenCompose(same -> same
                             ? CompletableFuture.<Lookup>completedFuture(new Found(found.platforms(), found.digest(), found.credential()))
                             : load(key, found.credential()));
+        }
+    }
+
+    /**
+     * The cache's statistics, with loads recorded by the loader: a failed lookup is cached as an answer (so the
+     * registry is not asked again for failure-ttl), which Caffeine would count as a successful load; the loader
+     * knows better. Hits, misses and evictions are Caffeine's.
+     */
+    static final class LookupStats implements com.github.benmanes.caffeine.cache.stats.StatsCounter {
+        private final com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter counts =
+                new com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter();
+
+        void loaded(boolean found, long nanos) {
+            if (found) {
+                counts.recordLoadSuccess(nanos);
+            } else {
+                counts.recordLoadFailure(nanos);
+            }
+        }
+
+        @Override
+        public void recordHits(int count) {
+            counts.recordHits(count);
+        }
+
+        @Override
+        public void recordMisses(int count) {
+            counts.recordMisses(count);
+        }
+
+        @Override
+        public void recordLoadSuccess(long loadTime) {
+            // recorded by the loader
+        }
+
+        @Override
+        public void recordLoadFailure(long loadTime) {
+            // recorded by the loader
+        }
+
+        @Override
+        public void recordEviction(int weight, com.github.benmanes.caffeine.cache.RemovalCause cause) {
+            counts.recordEviction(weight, cause);
+        }
+
+        @Override
+        public com.github.benmanes.caffeine.cache.stats.CacheStats snapshot() {
+            return counts.snapshot();
         }
     }
 

@@ -102,7 +102,7 @@ class GateControllerTest {
         var client = ClusterAccess.apiClient(api.kubeconfig(dir).toString(), java.time.Duration.ofSeconds(30), WatchTracker.factory(new NodeIndex()));
         pods = new UnscheduledPods(client, java.time.Duration.ofMinutes(5));
         // The prefetch shares the watch, as in osfit.
-        new PodPrefetcher(pods, registry.source());
+        new PodPrefetcher(pods, registry.source(), 32);
         controller = new GateController(pods, client, compiler, new OsfitProperties.ScoringProperties(10, 9, 100, 1, 3, 6, 5, 5).toScoring(),
                 () -> snapshot, properties);
         pods.start();

@@ -54,7 +54,7 @@ class PodPrefetcherTest {
         RegistrySource source = registry.source();
         pods = new UnscheduledPods(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), java.time.Duration.ofSeconds(30),
                 WatchTracker.factory(new NodeIndex())), java.time.Duration.ofMinutes(5));
-        new PodPrefetcher(pods, source);
+        new PodPrefetcher(pods, source, 32);
         pods.start();
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -79,7 +79,7 @@ class PodPrefetcherTest {
         RegistrySource source = registry.source();
         pods = new UnscheduledPods(ClusterAccess.apiClient(api.kubeconfig(dir).toString(), Duration.ofSeconds(30),
                 WatchTracker.factory(new NodeIndex())), Duration.ofMinutes(5));
-        new PodPrefetcher(pods, source);
+        new PodPrefetcher(pods, source, 32);
         pods.start();
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> registry.verifyRequested("/v2/team/listed/manifests/1"));

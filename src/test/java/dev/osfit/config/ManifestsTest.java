@@ -137,9 +137,9 @@ class ManifestsTest {
     }
 
     @Test
-    void theClusterRoleReadsNodesPodsAndRuntimeClassesCreatesEventsAndNothingElse() {
+    void theClusterRoleReadsNodesPodsWorkloadsAndRuntimeClassesCreatesEventsAndNothingElse() {
         V1ClusterRole role = named(V1ClusterRole.class, "osfit-node-reader");
-        assertThat(role.getRules()).hasSize(4);
+        assertThat(role.getRules()).hasSize(6);
         assertThat(role.getRules()).filteredOn(r -> !r.getResources().equals(java.util.List.of("events"))).allSatisfy((V1PolicyRule rule) ->
                 assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
         assertThat(role.getRules()).filteredOn(r -> r.getResources().equals(java.util.List.of("events")))
@@ -148,6 +148,10 @@ class ManifestsTest {
                 .flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods", "events");
         assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("node.k8s.io")))
                 .flatExtracting(V1PolicyRule::getResources).containsExactly("runtimeclasses");
+        assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("apps")))
+                .flatExtracting(V1PolicyRule::getResources).containsExactly("deployments", "statefulsets", "daemonsets", "replicasets");
+        assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("batch")))
+                .flatExtracting(V1PolicyRule::getResources).containsExactly("jobs", "cronjobs");
         V1ClusterRoleBinding binding = named(V1ClusterRoleBinding.class, "osfit-node-reader");
         V1ServiceAccount account = named(V1ServiceAccount.class, "osfit");
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());

@@ -109,6 +109,23 @@ class RegistryClientTest {
         assertThat(failure("app:1").kind()).isEqualTo(kind);
     }
 
+    /** Issue 16, rate limits: an answer that says none are left (RateLimit-Remaining: 0) keeps osfit away until the reset. */
+    @Test
+    void rateLimitRemainingZeroBacksOffUntilTheReset() throws Exception {
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)
+                .withHeader("RateLimit-Limit", "100;w=21600").withHeader("RateLimit-Remaining", "0;w=21600").withHeader("RateLimit-Reset", "2")));
+        registry.server.stubFor(get(urlEqualTo("/v2/app/manifests/2")).willReturn(RegistryStub.index(RegistryStub.MIXED_INDEX)
+                .withHeader("RateLimit-Remaining", "99;w=21600")));
+        client = registry.client();
+        assertThat(resolve("app:1")).hasSize(3);
+        assertThat(failure("app:2").kind()).as("the window is spent: no request").isEqualTo(RegistryException.Kind.RATE_LIMITED);
+        registry.server.verify(0, getRequestedFor(urlEqualTo("/v2/app/manifests/2")));
+        Thread.sleep(2200);
+        assertThat(resolve("app:2")).hasSize(3);
+        assertThat(resolve("app:2")).as("99 left: no back-off").hasSize(3);
+        registry.server.verify(2, getRequestedFor(urlEqualTo("/v2/app/manifests/2")));
+    }
+
     /** Issue 16, rate limits: a 429's Retry-After is honoured per registry: no request until it has passed. */
     @Test
     void a429sRetryAfterKeepsOsfitAwayFromThatRegistryUntilItPasses() throws Exception {

@@ -99,6 +99,16 @@ class RegistryFilterTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody())
                 .contains("registry lookup failed for " + image + ": not_found: " + REGISTRY.host() + ": no such image in the registry (404)"));
+        // The registry error metric and the cache's failed loads count the same lookups.
+        String prometheus = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        double errors = sum(prometheus, "osfit_registry_errors_total{");
+        assertThat(errors).isGreaterThanOrEqualTo(1);
+        assertThat(sum(prometheus, "cache_load_total{cache=\"image-platforms\",result=\"failure\"")).isEqualTo(errors);
+    }
+
+    private static double sum(String prometheus, String prefix) {
+        return prometheus.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private JsonNode filter(String body) {
