@@ -30,8 +30,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Pull secrets as the kubelet uses them, with the real API server: osfit runs as its ServiceAccount
  * with the base RBAC plus manifests/components/pull-secrets, watches the docker-type Secrets and the
- * ServiceAccounts, and a registry that wants credentials (WireMock, Basic) answers osfit with the pod's
- * own pull secret, or its service account's; a pod with neither gets the fallback.
+ * ServiceAccounts, and a registry that wants a token (WireMock: a Bearer challenge, and a token service
+ * that gives tokens only for the secrets' credentials) answers osfit with the pod's own pull secret, or its
+ * service account's; a pod with neither gets the fallback.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "osfit.nodes.source=cluster", "osfit.registry.enabled=true", "osfit.registry.pull-secrets=true",
@@ -58,10 +59,16 @@ class PullSecretsRealApiServerTest {
     @DynamicPropertySource
     static void cluster(DynamicPropertyRegistry registry) {
         REGISTRY.start();
+        // A registry that wants a token, and a token service that gives one only for the pull secrets' credentials.
         REGISTRY.stubFor(get(urlPathMatching("/v2/.*/manifests/.*")).withHeader("Authorization", absent())
-                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"private\"")));
+                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate",
+                        "Bearer realm=\"http://" + host() + "/token\",service=\"private\"")));
+        REGISTRY.stubFor(get(urlPathMatching("/token")).willReturn(aResponse().withStatus(401)));
         for (String user : List.of("pod-user", "sa-user")) {
-            REGISTRY.stubFor(get(urlPathMatching("/v2/team/.*/manifests/.*")).withHeader("Authorization", equalTo("Basic " + basic(user, "s3cret")))
+            REGISTRY.stubFor(get(urlPathMatching("/token")).withHeader("Authorization", equalTo("Basic " + basic(user, "s3cret")))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody("{\"token\":\"token-of-" + user + "\",\"expires_in\":300}")));
+            REGISTRY.stubFor(get(urlPathMatching("/v2/team/.*/manifests/.*")).withHeader("Authorization", equalTo("Bearer token-of-" + user))
                     .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/vnd.oci.image.index.v1+json").withBody(INDEX)));
         }
         ControlPlane plane = ControlPlane.shared();
@@ -100,8 +107,8 @@ class PullSecretsRealApiServerTest {
         String image = host() + "/team/app:1";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(passed(image, "\"imagePullSecrets\":[{\"name\":\"pod-cred\"}],")).containsExactly("pull-win2025"));
-        REGISTRY.verify(getRequestedFor(urlPathMatching("/v2/team/app/manifests/1")).withHeader("Authorization",
-                equalTo("Basic " + basic("pod-user", "s3cret"))));
+        REGISTRY.verify(getRequestedFor(urlPathMatching("/token")).withHeader("Authorization", equalTo("Basic " + basic("pod-user", "s3cret"))));
+        REGISTRY.verify(getRequestedFor(urlPathMatching("/v2/team/app/manifests/1")).withHeader("Authorization", equalTo("Bearer token-of-pod-user")));
     }
 
     @Test
