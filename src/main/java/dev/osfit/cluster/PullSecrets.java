@@ -85,14 +85,9 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
         for (String type : List.of(DOCKER_CONFIG_JSON, DOCKER_CFG)) {
             SharedInformerFactory factory = new SharedInformerFactory(client);
             factories.add(factory);
-            SharedIndexInformer<V1Secret> informer = factory.sharedIndexInformerFor(params -> {
-                if (!Boolean.TRUE.equals(params.watch)) {
-                    failures.pauseBeforeList();
-                }
-                return api.listSecretForAllNamespaces().fieldSelector("type=" + type).resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
-                        .watch(params.watch).buildCall(null);
-            }, V1Secret.class, V1SecretList.class, 0, (t, error) -> onFailure("pull secrets", error));
+            SharedIndexInformer<V1Secret> informer = factory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout,
+                    (version, watch, timeout) -> api.listSecretForAllNamespaces().fieldSelector("type=" + type).resourceVersion(version)
+                            .timeoutSeconds(timeout).watch(watch).buildCall(null)), V1Secret.class, V1SecretList.class, 0, (t, error) -> onFailure("pull secrets", error));
             // The informer's own cache keeps only the reduced secret.
             informer.setTransform(object -> object instanceof V1Secret s ? reduce(s) : object);
             informer.addEventHandler(new ResourceEventHandler<>() {
@@ -114,14 +109,9 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
         }
         SharedInformerFactory accountFactory = new SharedInformerFactory(client);
         factories.add(accountFactory);
-        SharedIndexInformer<V1ServiceAccount> accounts = accountFactory.sharedIndexInformerFor(params -> {
-            if (!Boolean.TRUE.equals(params.watch)) {
-                failures.pauseBeforeList();
-            }
-            return api.listServiceAccountForAllNamespaces().resourceVersion(params.resourceVersion)
-                    .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
-                    .watch(params.watch).buildCall(null);
-        }, V1ServiceAccount.class, V1ServiceAccountList.class, 0, (t, error) -> onFailure("service accounts", error));
+        SharedIndexInformer<V1ServiceAccount> accounts = accountFactory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout,
+                (version, watch, timeout) -> api.listServiceAccountForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout)
+                        .watch(watch).buildCall(null)), V1ServiceAccount.class, V1ServiceAccountList.class, 0, (t, error) -> onFailure("service accounts", error));
         accounts.setTransform(object -> object instanceof V1ServiceAccount a ? reduce(a) : object);
         accounts.addEventHandler(new ResourceEventHandler<>() {
             @Override

@@ -55,14 +55,8 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
         NodeV1Api api = new NodeV1Api(client);
         factory = new SharedInformerFactory(client);
         SharedIndexInformer<V1RuntimeClass> informer = factory.sharedIndexInformerFor(
-                params -> {
-                    if (!Boolean.TRUE.equals(params.watch)) {
-                        failures.pauseBeforeList();
-                    }
-                    return api.listRuntimeClass().resourceVersion(params.resourceVersion)
-                            .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
-                            .watch(params.watch).buildCall(null);
-                },
+                ListWatchCalls.of(failures, watchTimeout, (version, watch, timeout) -> api.listRuntimeClass()
+                        .resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null)),
                 V1RuntimeClass.class, V1RuntimeClassList.class, 0, this::onListWatchFailure);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override

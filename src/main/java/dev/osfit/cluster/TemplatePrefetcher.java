@@ -7,7 +7,6 @@ import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.models.V1CronJob;
@@ -24,13 +23,11 @@ import io.kubernetes.client.openapi.models.V1ReplicaSet;
 import io.kubernetes.client.openapi.models.V1ReplicaSetList;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1StatefulSetList;
-import io.kubernetes.client.util.CallGeneratorParams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import okhttp3.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -48,13 +45,8 @@ final class TemplatePrefetcher implements SmartLifecycle {
 
     /** One workload kind: how to list or watch it, and where its pod template is. */
     private record Kind<T extends KubernetesObject, L extends KubernetesListObject>(
-            String name, Class<T> type, Class<L> listType, Lister lister, Function<T, V1PodSpec> template,
+            String name, Class<T> type, Class<L> listType, ListWatchCalls.Lister lister, Function<T, V1PodSpec> template,
             java.util.function.Predicate<T> skip, java.util.function.BiFunction<V1ObjectMeta, V1PodSpec, T> reduced) {
-    }
-
-    @FunctionalInterface
-    private interface Lister {
-        Call call(CallGeneratorParams params, Integer timeoutSeconds) throws ApiException;
     }
 
     private final ApiClient client;
@@ -89,36 +81,36 @@ final class TemplatePrefetcher implements SmartLifecycle {
         BatchV1Api batch = new BatchV1Api(client);
         List<Kind<?, ?>> kinds = List.of(
                 new Kind<>("Deployments", V1Deployment.class, V1DeploymentList.class,
-                        (p, t) -> apps.listDeploymentForAllNamespaces().resourceVersion(p.resourceVersion).timeoutSeconds(t).watch(p.watch).buildCall(null),
+                        (version, watch, timeout) -> apps.listDeploymentForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null),
                         d -> d.getSpec() == null ? null : d.getSpec().getTemplate().getSpec(), d -> false,
                         (m, s) -> new V1Deployment().metadata(m).spec(new io.kubernetes.client.openapi.models.V1DeploymentSpec()
                                 .template(new io.kubernetes.client.openapi.models.V1PodTemplateSpec().spec(s)))),
                 new Kind<>("StatefulSets", V1StatefulSet.class, V1StatefulSetList.class,
-                        (p, t) -> apps.listStatefulSetForAllNamespaces().resourceVersion(p.resourceVersion).timeoutSeconds(t).watch(p.watch).buildCall(null),
+                        (version, watch, timeout) -> apps.listStatefulSetForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null),
                         d -> d.getSpec() == null ? null : d.getSpec().getTemplate().getSpec(), d -> false,
                         (m, s) -> new V1StatefulSet().metadata(m).spec(new io.kubernetes.client.openapi.models.V1StatefulSetSpec()
                                 .template(new io.kubernetes.client.openapi.models.V1PodTemplateSpec().spec(s)))),
                 new Kind<>("DaemonSets", V1DaemonSet.class, V1DaemonSetList.class,
-                        (p, t) -> apps.listDaemonSetForAllNamespaces().resourceVersion(p.resourceVersion).timeoutSeconds(t).watch(p.watch).buildCall(null),
+                        (version, watch, timeout) -> apps.listDaemonSetForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null),
                         d -> d.getSpec() == null ? null : d.getSpec().getTemplate().getSpec(), d -> false,
                         (m, s) -> new V1DaemonSet().metadata(m).spec(new io.kubernetes.client.openapi.models.V1DaemonSetSpec()
                                 .template(new io.kubernetes.client.openapi.models.V1PodTemplateSpec().spec(s)))),
                 // A ReplicaSet a Deployment owns has the Deployment's template: resolved there already.
                 new Kind<>("ReplicaSets", V1ReplicaSet.class, V1ReplicaSetList.class,
-                        (p, t) -> apps.listReplicaSetForAllNamespaces().resourceVersion(p.resourceVersion).timeoutSeconds(t).watch(p.watch).buildCall(null),
+                        (version, watch, timeout) -> apps.listReplicaSetForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null),
                         d -> d.getSpec() == null || d.getSpec().getTemplate() == null ? null : d.getSpec().getTemplate().getSpec(),
                         d -> d.getMetadata() != null && d.getMetadata().getOwnerReferences() != null && !d.getMetadata().getOwnerReferences().isEmpty(),
                         (m, s) -> new V1ReplicaSet().metadata(m).spec(new io.kubernetes.client.openapi.models.V1ReplicaSetSpec()
                                 .template(new io.kubernetes.client.openapi.models.V1PodTemplateSpec().spec(s)))),
                 new Kind<>("Jobs", V1Job.class, V1JobList.class,
-                        (p, t) -> batch.listJobForAllNamespaces().resourceVersion(p.resourceVersion).timeoutSeconds(t).watch(p.watch).buildCall(null),
+                        (version, watch, timeout) -> batch.listJobForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null),
                         d -> d.getSpec() == null ? null : d.getSpec().getTemplate().getSpec(),
                         // A CronJob's Jobs have its template: resolved there already.
                         d -> d.getMetadata() != null && d.getMetadata().getOwnerReferences() != null && !d.getMetadata().getOwnerReferences().isEmpty(),
                         (m, s) -> new V1Job().metadata(m).spec(new io.kubernetes.client.openapi.models.V1JobSpec()
                                 .template(new io.kubernetes.client.openapi.models.V1PodTemplateSpec().spec(s)))),
                 new Kind<>("CronJobs", V1CronJob.class, V1CronJobList.class,
-                        (p, t) -> batch.listCronJobForAllNamespaces().resourceVersion(p.resourceVersion).timeoutSeconds(t).watch(p.watch).buildCall(null),
+                        (version, watch, timeout) -> batch.listCronJobForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null),
                         d -> d.getSpec() == null || d.getSpec().getJobTemplate().getSpec() == null ? null
                                 : d.getSpec().getJobTemplate().getSpec().getTemplate().getSpec(), d -> false,
                         (m, s) -> new V1CronJob().metadata(m).spec(new io.kubernetes.client.openapi.models.V1CronJobSpec()
@@ -136,13 +128,7 @@ final class TemplatePrefetcher implements SmartLifecycle {
     private <T extends KubernetesObject, L extends KubernetesListObject> void watch(Kind<T, L> kind) {
         SharedInformerFactory factory = new SharedInformerFactory(client);
         factories.add(factory);
-        SharedIndexInformer<T> informer = factory.sharedIndexInformerFor(params -> {
-            if (!Boolean.TRUE.equals(params.watch)) {
-                failures.pauseBeforeList();
-            }
-            return kind.lister().call(params,
-                    Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds);
-        }, kind.type(), kind.listType(), 0, (t, error) -> onFailure(kind.name(), error));
+        SharedIndexInformer<T> informer = factory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout, kind.lister()), kind.type(), kind.listType(), 0, (t, error) -> onFailure(kind.name(), error));
         // Cached reduced: the metadata osfit needs and the template's lookup fields.
         informer.setTransform(object -> {
             if (!kind.type().isInstance(object)) {

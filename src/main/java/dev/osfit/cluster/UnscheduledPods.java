@@ -66,14 +66,8 @@ public final class UnscheduledPods implements SmartLifecycle {
         CoreV1Api api = new CoreV1Api(client);
         factory = new SharedInformerFactory(client);
         informer = factory.sharedIndexInformerFor(
-                params -> {
-                    if (!Boolean.TRUE.equals(params.watch)) {
-                        failures.pauseBeforeList();
-                    }
-                    return api.listPodForAllNamespaces().fieldSelector("spec.nodeName=").resourceVersion(params.resourceVersion)
-                            .timeoutSeconds(Boolean.TRUE.equals(params.watch) ? Integer.valueOf(ApiTimeouts.watchSeconds(watchTimeout)) : params.timeoutSeconds)
-                            .watch(params.watch).buildCall(null);
-                },
+                ListWatchCalls.of(failures, watchTimeout, (version, watch, timeout) -> api.listPodForAllNamespaces()
+                        .fieldSelector("spec.nodeName=").resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null)),
                 V1Pod.class, V1PodList.class, 0,
                 this::onListWatchFailure);
         informer.setTransform(UnscheduledPods::strip);
