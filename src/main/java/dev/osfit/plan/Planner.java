@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -59,18 +58,21 @@ public final class Planner {
         this.scoring = scoring;
     }
 
+    /** How many workloads are compiled at once: each may wait on a registry lookup. */
+    static final int CONCURRENCY = 32;
+
     /** Every workload's row, blockers first. */
     public CompletionStage<List<Row>> plan(List<Workload> workloads, List<NodePlatform> targets) {
-        List<CompletableFuture<Row>> rows = new ArrayList<>(workloads.size());
-        for (Workload w : workloads) {
-            rows.add(compiler.compile(w.template()).thenApply(r -> row(w, r, targets)).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<Row> out = new ArrayList<>(rows.size());
-            rows.forEach(f -> out.add(f.join()));
-            out.sort(Comparator.comparing(Row::outcome).thenComparing(Row::namespace).thenComparing(Row::kind).thenComparing(Row::name));
-            return out;
-        });
+        return reactor.core.publisher.Flux.fromIterable(workloads)
+                .flatMap(w -> reactor.core.publisher.Mono.fromCompletionStage(() -> compiler.compile(w.template())).map(r -> row(w, r, targets)),
+                        CONCURRENCY)
+                .collectList()
+                .map(rows -> {
+                    List<Row> out = new ArrayList<>(rows);
+                    out.sort(Comparator.comparing(Row::outcome).thenComparing(Row::namespace).thenComparing(Row::kind).thenComparing(Row::name));
+                    return out;
+                })
+                .toFuture();
     }
 
     Row row(Workload w, PodRequirements r, List<NodePlatform> targets) {
