@@ -155,6 +155,13 @@ public class NodeSourceConfiguration {
             return prefetcher;
         }
 
+        /** Failed starts that mean a platform mismatch: counted, kept for /explain, and the image read again. */
+        @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.nodes.watch-failed-starts", matchIfMissing = true)
+        StartFailures startFailures(ApiClient client, ObjectProvider<RegistrySource> registry, OsfitProperties properties, MeterRegistry meters) {
+            return new StartFailures(client, properties.nodes().watchTimeout(), registry.getIfAvailable(), meters);
+        }
+
         /** Pods placed where osfit would not have put them (osfit bypassed): counted, and a Warning event on each. */
         @Bean
         @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.nodes.audit-placements", matchIfMissing = true)

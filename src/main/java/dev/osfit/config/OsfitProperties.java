@@ -87,6 +87,10 @@ public record OsfitProperties(
      * @param auditUnconsulted also report pods bound without osfit being asked about them ({@code OsfitNotConsulted});
      *                        sound only when one osfit replica answers a scheduler (each replica sees only the
      *                        calls it gets)
+     * @param watchFailedStarts cluster mode: watch pods' {@code Failed} events for platform mismatches ("The container
+     *                        operating system does not match the host operating system", "exec format error"): count them
+     *                        per image and node, show them in {@code /explain}, and read the image's platforms again (needs
+     *                        list/watch on events)
      * @param forgetAfter     how long osfit remembers the platform of a node it saw in a full-node request, after
      *                        it last saw it (1m..30d); standalone preempt, which names nodes only, answers from it
      */
@@ -98,7 +102,8 @@ public record OsfitProperties(
             @NotNull @DefaultValue("5m") Duration watchTimeout,
             @NotNull @DefaultValue("24h") Duration forgetAfter,
             @DefaultValue("true") boolean auditPlacements,
-            @DefaultValue("false") boolean auditUnconsulted) {
+            @DefaultValue("false") boolean auditUnconsulted,
+            @DefaultValue("true") boolean watchFailedStarts) {
 
         public NodesProperties {
             if (requestTimeout != null && (requestTimeout.toMillis() < 100 || requestTimeout.toMinutes() > 10)) {

@@ -1,6 +1,7 @@
 package dev.osfit.extender;
 
 import dev.osfit.cluster.ClusterAccess;
+import dev.osfit.cluster.StartFailures;
 import dev.osfit.image.ImagePlatformSource;
 import dev.osfit.image.ImageRef;
 import dev.osfit.kube.BadRequestException;
@@ -36,13 +37,25 @@ class ExplainHandler {
     private final PodMatching matching;
     private final ObjectProvider<ApiClient> kubernetes;
     private final ObjectProvider<ImagePlatformSource> sources;
+    private final ObjectProvider<StartFailures> startFailures;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    ExplainHandler(RequestBodies bodies, PodMatching matching, ObjectProvider<ApiClient> kubernetes, ObjectProvider<ImagePlatformSource> sources) {
+    ExplainHandler(RequestBodies bodies, PodMatching matching, ObjectProvider<ApiClient> kubernetes, ObjectProvider<ImagePlatformSource> sources,
+                   ObjectProvider<StartFailures> startFailures) {
+        this.startFailures = startFailures;
         this.bodies = bodies;
         this.matching = matching;
         this.kubernetes = kubernetes;
         this.sources = sources;
+    }
+
+    /** The pod's failed starts for a platform mismatch that osfit saw (cluster mode): "node: image: message". */
+    private List<String> startFailures(String namespace, String name) {
+        StartFailures failures = startFailures.getIfAvailable();
+        if (failures == null || namespace == null || name == null) {
+            return List.of();
+        }
+        return failures.of(namespace, name).stream().map(f -> f.node() + ": " + f.image() + ": " + f.message()).toList();
     }
 
     /** Why the remote sources could not say what the image needs, or null. */
@@ -88,7 +101,8 @@ class ExplainHandler {
 
     private Mono<ServerResponse> explain(ExtenderArgs args, ServerRequest request) {
         return matching.match(args).flatMap(RequestBodies.guarded(m -> {
-            Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher(), this::lookupFailure);
+            Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher(), this::lookupFailure,
+                    startFailures(m.args().pod().namespace(), m.args().pod().name()));
             if (wantsText(request)) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(explanation.table());
             }

@@ -16,11 +16,13 @@ import java.util.Map;
  * (this record) or as a plain-text table ({@link #table()}).
  *
  * @param lookupFailures why a remote source (the registry) could not say what an image needs: "image: kind: hosts tried and why"
+ * @param startFailures failed starts of this pod that the kubelet reported as a platform mismatch: "node: image: message"
  * @param podWide a reason that holds for every node whatever its platform, or null
  * @param summary nodes per verdict
  * @param note    what limits the answer as a whole (standalone osfit asked about named nodes), or null
  */
-record Explanation(String pod, List<Image> images, List<String> unknownImages, List<String> lookupFailures, String podWide,
+record Explanation(String pod, List<Image> images, List<String> unknownImages, List<String> lookupFailures, List<String> startFailures,
+                   String podWide,
                    Map<String, Integer> summary, List<Node> nodes, String note) {
 
     static final String NO_NODE_INDEX = "standalone osfit has no node index: named nodes cannot be checked and pass unchecked "
@@ -37,7 +39,8 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, L
     record Node(String name, String platform, String verdict, String reason, int score, List<String> decidedBy) {
     }
 
-    static Explanation of(String pod, RequestNodes nodes, Matcher matcher, java.util.function.Function<String, String> lookupFailure) {
+    static Explanation of(String pod, RequestNodes nodes, Matcher matcher, java.util.function.Function<String, String> lookupFailure,
+                          List<String> startFailures) {
         PodRequirements r = matcher.requirements();
         List<Image> images = r.known().stream()
                 .map(n -> new Image(n.image(), n.source(), n.platforms().stream().map(Object::toString).toList())).toList();
@@ -63,7 +66,7 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, L
                 failures.add(image + ": " + why);
             }
         });
-        return new Explanation(pod, images, r.unknown(), List.copyOf(failures), podWide, summary, out, note);
+        return new Explanation(pod, images, r.unknown(), List.copyOf(failures), List.copyOf(startFailures), podWide, summary, out, note);
     }
 
     private static String describe(NodePlatform platform, boolean fullNodes) {
@@ -89,6 +92,9 @@ record Explanation(String pod, List<Image> images, List<String> unknownImages, L
         }
         for (String f : lookupFailures) {
             b.append("registry lookup failed for ").append(safe(f)).append('\n');
+        }
+        for (String f : startFailures) {
+            b.append("failed to start on ").append(safe(f)).append('\n');
         }
         if (podWide != null) {
             b.append("every node: ").append(safe(podWide)).append('\n');

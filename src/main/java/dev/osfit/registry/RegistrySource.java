@@ -168,6 +168,11 @@ public final class RegistrySource implements ImagePlatformSource {
         return null;
     }
 
+    /** Drops what osfit holds for the image (a node could not start it): the next decision asks the registry again. */
+    public void forget(ImageRef image) {
+        cache.synchronous().invalidate(image.normalized());
+    }
+
     public void prefetch(ImageRef image) {
         cache.get(image.normalized());
     }

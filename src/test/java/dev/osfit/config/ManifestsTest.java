@@ -139,13 +139,16 @@ class ManifestsTest {
     @Test
     void theClusterRoleReadsNodesPodsWorkloadsAndRuntimeClassesCreatesEventsAndNothingElse() {
         V1ClusterRole role = named(V1ClusterRole.class, "osfit-node-reader");
-        assertThat(role.getRules()).hasSize(6);
-        assertThat(role.getRules()).filteredOn(r -> !r.getResources().equals(java.util.List.of("events"))).allSatisfy((V1PolicyRule rule) ->
+        assertThat(role.getRules()).hasSize(7);
+        assertThat(role.getRules()).filteredOn(r -> !r.getVerbs().contains("create")).allSatisfy((V1PolicyRule rule) ->
                 assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
-        assertThat(role.getRules()).filteredOn(r -> r.getResources().equals(java.util.List.of("events")))
-                .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create"));
+        assertThat(role.getRules()).filteredOn(r -> r.getVerbs().contains("create"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getVerbs()).containsExactly("create");
+                    assertThat(r.getResources()).containsExactly("events");
+                });
         assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("")))
-                .flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods", "events");
+                .flatExtracting(V1PolicyRule::getResources).containsExactlyInAnyOrder("nodes", "pods", "events", "events");
         assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("node.k8s.io")))
                 .flatExtracting(V1PolicyRule::getResources).containsExactly("runtimeclasses");
         assertThat(role.getRules()).filteredOn(r -> r.getApiGroups().equals(java.util.List.of("apps")))
