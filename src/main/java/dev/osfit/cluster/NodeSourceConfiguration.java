@@ -162,6 +162,14 @@ public class NodeSourceConfiguration {
             return new StartFailures(client, properties.nodes().watchTimeout(), registry.getIfAvailable(), meters);
         }
 
+        /** Pods running on nodes that can no longer run them: an event on each, once, and a gauge by namespace. */
+        @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.nodes.detect-drift", matchIfMissing = true)
+        Drift drift(ApiClient client, NodeSource nodes, dev.osfit.match.PodCompiler compiler, dev.osfit.match.Scoring scoring,
+                    MeterRegistry meters, OsfitProperties properties) {
+            return new Drift(client, nodes, compiler, scoring, meters, properties.nodes().driftSweep());
+        }
+
         /** Pods placed where osfit would not have put them (osfit bypassed): counted, and a Warning event on each. */
         @Bean
         @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "osfit.nodes.audit-placements", matchIfMissing = true)

@@ -91,6 +91,11 @@ public record OsfitProperties(
      *                        operating system does not match the host operating system", "exec format error"): count them
      *                        per image and node, show them in {@code /explain}, and read the image's platforms again (needs
      *                        list/watch on events)
+     * @param detectDrift     cluster mode: find pods running on nodes that can no longer run their images (a node
+     *                        relabelled after an in-place upgrade, an image tag moved to another build): a Warning event
+     *                        {@code OsfitDrift} on each, once, and {@code osfit_drift_pods{namespace}}
+     * @param driftSweep      how often every scheduled pod is checked for drift (10s..24h); a node whose platform changes
+     *                        has its pods checked within seconds
      * @param forgetAfter     how long osfit remembers the platform of a node it saw in a full-node request, after
      *                        it last saw it (1m..30d); standalone preempt, which names nodes only, answers from it
      */
@@ -103,11 +108,16 @@ public record OsfitProperties(
             @NotNull @DefaultValue("24h") Duration forgetAfter,
             @DefaultValue("true") boolean auditPlacements,
             @DefaultValue("false") boolean auditUnconsulted,
-            @DefaultValue("true") boolean watchFailedStarts) {
+            @DefaultValue("true") boolean watchFailedStarts,
+            @DefaultValue("true") boolean detectDrift,
+            @NotNull @DefaultValue("10m") Duration driftSweep) {
 
         public NodesProperties {
             if (requestTimeout != null && (requestTimeout.toMillis() < 100 || requestTimeout.toMinutes() > 10)) {
                 throw new IllegalArgumentException("osfit.nodes.request-timeout must be between 100ms and 10m, was " + requestTimeout);
+            }
+            if (driftSweep != null && (driftSweep.toSeconds() < 10 || driftSweep.toHours() > 24)) {
+                throw new IllegalArgumentException("osfit.nodes.drift-sweep must be between 10s and 24h, was " + driftSweep);
             }
             if (forgetAfter != null && (forgetAfter.toSeconds() < 60 || forgetAfter.toDays() > 30)) {
                 throw new IllegalArgumentException("osfit.nodes.forget-after must be between 1m and 30d, was " + forgetAfter);
