@@ -1,6 +1,8 @@
 package dev.osfit.cluster;
 
 import dev.osfit.kube.NodeReader;
+import dev.osfit.kube.PodReader;
+import dev.osfit.match.PodFacts;
 import dev.osfit.node.NodePlatform;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -30,8 +32,11 @@ public final class Workloads {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final int PAGE = 500;
 
-    /** A workload as listed: its kind, namespace, name, and its pod template as a pod (metadata and spec). */
-    public record Listed(String kind, String namespace, String name, JsonNode pod) {
+    /**
+     * A workload as listed: its kind, namespace, name, and its pod template read as a pod. Only these facts
+     * are kept: a page's JSON goes as soon as it is read, so a listing holds no more than one page of it.
+     */
+    public record Listed(String kind, String namespace, String name, PodFacts template) {
     }
 
     /** What a listing read, and whether it stopped at the limit. */
@@ -110,7 +115,13 @@ public final class Workloads {
                     podMeta.set("annotations", template.path("metadata").get("annotations"));
                 }
                 pod.set("spec", template.path("spec"));
-                out.add(new Listed(kind, meta.path("namespace").asString(""), meta.path("name").asString(""), pod));
+                PodFacts facts;
+                try {
+                    facts = PodReader.fromTree(pod);
+                } catch (RuntimeException unreadable) {
+                    continue; // the API server validated it; osfit cannot read it as a pod: not planned
+                }
+                out.add(new Listed(kind, meta.path("namespace").asString(""), meta.path("name").asString(""), facts));
             }
             token = list.path("metadata").path("continue").asString("");
         } while (!token.isEmpty());

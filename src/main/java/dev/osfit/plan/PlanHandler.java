@@ -3,7 +3,6 @@ package dev.osfit.plan;
 import dev.osfit.cluster.Workloads;
 import dev.osfit.extender.RequestBodies;
 import dev.osfit.kube.BadRequestException;
-import dev.osfit.kube.PodReader;
 import dev.osfit.node.NodePlatform;
 import dev.osfit.platform.OsVersion;
 import io.kubernetes.client.openapi.ApiClient;
@@ -71,7 +70,7 @@ final class PlanHandler {
                         .flatMap(listing -> {
                             List<Planner.Workload> workloads = new ArrayList<>(listing.workloads().size());
                             for (Workloads.Listed w : listing.workloads()) {
-                                workloads.add(new Planner.Workload(w.kind(), w.namespace(), w.name(), PodReader.fromTree(w.pod())));
+                                workloads.add(new Planner.Workload(w.kind(), w.namespace(), w.name(), w.template()));
                             }
                             return Mono.fromCompletionStage(() -> planner.plan(workloads, targets))
                                     .map(rows -> new Plan(targets.stream().map(NodePlatform::toString).toList(), Planner.summary(rows),
