@@ -113,6 +113,34 @@ public final class ControlPlane {
         return shared;
     }
 
+    /**
+     * A control plane of its own, on fresh etcd data (for benchmarks that compare runs: each starts clean);
+     * {@link #close()} stops it.
+     */
+    public static ControlPlane startNew() {
+        try {
+            ControlPlane plane = new ControlPlane(assets());
+            plane.startEtcd();
+            plane.startApiServer();
+            return plane;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops a control plane from {@link #startNew()}. */
+    public void close() {
+        stop();
+    }
+
+    /**
+     * The project's directory, where {@code manifests/} and {@code scheduler-config/} are: the working
+     * directory for tests, {@code -Dosfit.project.dir=..} for the benchmarks, which run from {@code benchmarks/}.
+     */
+    public static Path projectDir() {
+        return Path.of(System.getProperty("osfit.project.dir", "."));
+    }
+
     /** Where the binaries are; a clear failure, not a skip, when the variable is missing. */
     static Path assets() {
         String value = System.getenv(ASSETS_ENV);
@@ -268,9 +296,9 @@ public final class ControlPlane {
     public Path osfitKubeconfig(String... extraRbac) {
         Kube kube = kube();
         kube.namespace("osfit-system");
-        kube.apply(Path.of("manifests/base/rbac.yaml"));
+        kube.apply(projectDir().resolve("manifests/base/rbac.yaml"));
         for (String file : extraRbac) {
-            kube.apply(Path.of(file));
+            kube.apply(projectDir().resolve(file));
         }
         return osfitKubeconfig;
     }

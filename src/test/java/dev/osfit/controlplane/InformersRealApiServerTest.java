@@ -34,6 +34,8 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "osfit.nodes.source=cluster", "osfit.nodes.watch-timeout=20s",
+        // What is measured here is the informers' cost; the drift sweep's paged LIST of pods (every 10 min) is its own.
+        "osfit.nodes.detect-drift=false",
         // The pod informer runs for the prefetch; no registry may be contacted from a test.
         "osfit.registry.enabled=true", "osfit.registry.allow-only=true"})
 @AutoConfigureWebTestClient

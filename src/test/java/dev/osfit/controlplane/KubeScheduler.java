@@ -34,7 +34,7 @@ public final class KubeScheduler implements AutoCloseable {
 
     /**
      * Starts kube-scheduler with {@code scheduler-config/<file>}, its extenders pointed at
-     * {@code osfitUrl} (null: the file has none), and waits until it is healthy.
+     * {@code osfitUrl} (null: without extenders, whatever the file has), and waits until it is healthy.
      */
     public static KubeScheduler start(ControlPlane plane, String file, String osfitUrl) {
         return start(plane, file, osfitUrl, null);
@@ -49,7 +49,10 @@ public final class KubeScheduler implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public static KubeScheduler start(ControlPlane plane, String file, String osfitUrl, String schedulerName, Map<String, String> tlsConfig) {
         try {
-            Map<String, Object> config = new Yaml().load(Files.readString(Path.of("scheduler-config", file)));
+            Map<String, Object> config = new Yaml().load(Files.readString(ControlPlane.projectDir().resolve("scheduler-config").resolve(file)));
+            if (osfitUrl == null) {
+                config.remove("extenders"); // the same configuration without an extender: the floor the others are measured against
+            }
             ((Map<String, Object>) config.get("clientConnection")).put("kubeconfig", plane.kubeconfig().toString());
             // The README's throughput advice: binding is throttled at the default 50 QPS otherwise.
             ((Map<String, Object>) config.get("clientConnection")).put("qps", 1000);
@@ -109,8 +112,18 @@ public final class KubeScheduler implements AutoCloseable {
     }
 
     /** The last lines of its log, for a failure message. */
+    /** The kube-scheduler process (for its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String log() {
         return plane.tail(name);
+    }
+
+    /** The file kube-scheduler logs to (at -v=2, a line per binding). */
+    public Path logFile() {
+        return plane.dir().resolve(name + ".log");
     }
 
     @Override

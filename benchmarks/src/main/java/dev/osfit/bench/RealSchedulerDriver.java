@@ -1,0 +1,354 @@
+package dev.osfit.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.osfit.controlplane.ControlPlane;
+import dev.osfit.controlplane.Kube;
+import dev.osfit.controlplane.KubeScheduler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * osfit inside the real kube-scheduler v1.32.5 and API server (the tests' control-plane harness): the
+ * same pods scheduled with no extender, with an extender that does nothing (the protocol's floor, written
+ * here: it echoes the node names and scores nothing), and with osfit in cluster mode, interleaved
+ * (A B C, A B C, ...), each run on fresh etcd with the same nodes (10% Windows Server 2022) and
+ * {@code scheduler-config/osfit-names.yaml} (percentageOfNodesToScore 100, names mode). Measured per run:
+ * pods bound per second between the first and the last binding (from kube-scheduler's own log lines),
+ * and the CPU (user + system, from /proc) that osfit or the no-op extender, and kube-scheduler, spent
+ * per bound pod over the same interval.
+ *
+ * <pre>
+ * mvn -B -q install -DskipTests && cd benchmarks && mvn -B -q package && \
+ *   OSFIT_K8S_ASSETS=... java -Dosfit.project.dir=.. -cp target/classes:$(cat target/classpath.txt) \
+ *   dev.osfit.bench.RealSchedulerDriver 1000 2000 3
+ * </pre>
+ * Writes {@code results/real-scheduler-DATE.json}.
+ */
+public final class RealSchedulerDriver {
+
+    enum Setup { NONE, NOOP, OSFIT }
+
+    /** One run's figures. */
+    record Run(String setup, int round, int nodes, int pods, double seconds, double podsPerSecond, double extenderCpuMsPerPod,
+               double schedulerCpuMsPerPod) {
+    }
+
+    static final String NAMESPACE = "bench";
+    static final Pattern BOUND = Pattern.compile("^I\\d{4} (\\d{2}:\\d{2}:\\d{2}\\.\\d{6}) .*\"Successfully bound pod to node\"");
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private RealSchedulerDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path jar;
+        try (var files = Files.list(ControlPlane.projectDir().resolve("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no osfit exec jar in ../target: mvn -B -q install -DskipTests first"));
+        }
+        List<Run> runs = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (Setup setup : Setup.values()) {
+                Run run = run(setup, round, nodes, pods, jar);
+                runs.add(run);
+                System.out.printf(Locale.ROOT, "round %d %-5s %6.1f pods/s  extender %.2f ms CPU/pod  kube-scheduler %.2f ms CPU/pod  (%.1f s)%n",
+                        round, setup, run.podsPerSecond(), run.extenderCpuMsPerPod(), run.schedulerCpuMsPerPod(), run.seconds());
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (Setup s : Setup.values()) {
+            List<Run> of = runs.stream().filter(r -> r.setup().equals(s.name())).toList();
+            summary.put(s.name().toLowerCase(Locale.ROOT), Map.of(
+                    "podsPerSecondMean", mean(of.stream().mapToDouble(Run::podsPerSecond).toArray()),
+                    "extenderCpuMsPerPodMean", mean(of.stream().mapToDouble(Run::extenderCpuMsPerPod).toArray()),
+                    "schedulerCpuMsPerPodMean", mean(of.stream().mapToDouble(Run::schedulerCpuMsPerPod).toArray())));
+        }
+        double noop = mean(runs.stream().filter(r -> r.setup().equals("NOOP")).mapToDouble(Run::podsPerSecond).toArray());
+        double osfit = mean(runs.stream().filter(r -> r.setup().equals("OSFIT")).mapToDouble(Run::podsPerSecond).toArray());
+        double none = mean(runs.stream().filter(r -> r.setup().equals("NONE")).mapToDouble(Run::podsPerSecond).toArray());
+        summary.put("osfitOverNoop", osfit / noop);
+        summary.put("noopOverNone", noop / none);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("date", LocalDate.now().toString());
+        out.put("machine", Machine.cpuSlug());
+        out.put("cpus", Runtime.getRuntime().availableProcessors());
+        out.put("what", "kube-scheduler v1.32.5, names mode, percentageOfNodesToScore 100, " + nodes + " nodes (10% Windows), " + pods
+                + " small Linux pods per run, runs interleaved on fresh etcd");
+        out.put("summary", summary);
+        out.put("runs", runs);
+        Path results = Path.of("results");
+        Files.createDirectories(results);
+        Path file = results.resolve("real-scheduler-" + LocalDate.now() + ".json");
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        System.out.printf(Locale.ROOT, "osfit / no-op extender: %.2f (mean pods/s %.1f / %.1f); no-op / none: %.2f; written to %s%n",
+                osfit / noop, osfit, noop, noop / none, file);
+    }
+
+    static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return values.length == 0 ? Double.NaN : sum / values.length;
+    }
+
+    static Run run(Setup setup, int round, int nodeCount, int podCount, Path jar) throws Exception {
+        ControlPlane plane = ControlPlane.startNew();
+        HttpServer noop = null;
+        OsfitProcess osfit = null;
+        KubeScheduler scheduler = null;
+        try {
+            Kube kube = plane.kube();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> work = new ArrayList<>();
+            for (int i = 0; i < nodeCount; i++) {
+                String name = String.format(Locale.ROOT, "node-%04d", i);
+                boolean windows = i % 10 == 0;
+                work.add(pool.submit(() -> kube.node(name, windows ? "windows" : "linux", "amd64", windows ? "10.0.20348.2966" : null)));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            String url = null;
+            long extenderPid = -1;
+            if (setup == Setup.NOOP) {
+                noop = noopExtender();
+                url = "http://127.0.0.1:" + noop.getAddress().getPort();
+                extenderPid = ProcessHandle.current().pid(); // measured apart below: the no-op runs in this JVM
+            } else if (setup == Setup.OSFIT) {
+                osfit = OsfitProcess.start(jar, "-Xms512m -Xmx512m", plane.dir().resolve("osfit.log"), "--osfit.nodes.source=cluster",
+                        "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(), "--osfit.registry.enabled=false");
+                awaitReady(osfit.base());
+                url = osfit.base();
+                extenderPid = osfit.pid();
+            }
+            scheduler = KubeScheduler.start(plane, "osfit-names.yaml", url);
+            kube.namespace(NAMESPACE);
+            LogTail bindings = new LogTail(scheduler.logFile());
+            long before = bindings.count();
+            List<Future<?>> creates = new ArrayList<>();
+            for (int i = 0; i < podCount; i++) {
+                ObjectNode pod = Kube.pod(String.format(Locale.ROOT, "p-%05d", i), Map.of("osfit.dev/image-platforms", "* linux/amd64 linux/arm64"),
+                        "registry.k8s.io/pause:3.10");
+                ((ObjectNode) pod.get("spec").get("containers").get(0)).putObject("resources").putObject("requests")
+                        .put("cpu", "10m").put("memory", "16Mi");
+                creates.add(pool.submit(() -> kube.createPod(NAMESPACE, pod)));
+            }
+            // CPU at the first binding and at the last, sampled every 50 ms while watching the log.
+            long[] cpuFirst = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            String firstAt = null;
+            String lastAt = null;
+            long bound = 0;
+            while (bound < podCount && System.nanoTime() < deadline) {
+                List<String> times = bindings.newBindingTimes();
+                if (!times.isEmpty()) {
+                    if (firstAt == null) {
+                        firstAt = times.get(0);
+                        cpuFirst = cpu(extenderPid, scheduler.pid(), noop);
+                    }
+                    bound += times.size();
+                    lastAt = times.get(times.size() - 1);
+                }
+                if (bound < podCount) {
+                    Thread.sleep(50);
+                }
+            }
+            long[] cpuLast = cpu(extenderPid, scheduler.pid(), noop);
+            for (Future<?> f : creates) {
+                f.get();
+            }
+            pool.shutdown();
+            if (bound < podCount) {
+                throw new IllegalStateException(setup + ": only " + bound + " of " + podCount + " pods bound in 10 minutes (before: " + before + ")");
+            }
+            double seconds = seconds(firstAt, lastAt);
+            // A tick is 10 ms of CPU.
+            return new Run(setup.name(), round, nodeCount, podCount, seconds, (podCount - 1) / seconds,
+                    setup == Setup.NONE ? 0 : (cpuLast[0] - cpuFirst[0]) * 10.0 / podCount, (cpuLast[1] - cpuFirst[1]) * 10.0 / podCount);
+        } finally {
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            if (osfit != null) {
+                osfit.close();
+            }
+            if (noop != null) {
+                noop.stop(0);
+            }
+            plane.close();
+        }
+    }
+
+    /** Seconds between two of kube-scheduler's log times (HH:mm:ss.SSSSSS, the same day or the next). */
+    static double seconds(String first, String last) {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+        long a = LocalTime.parse(first, f).toNanoOfDay();
+        long b = LocalTime.parse(last, f).toNanoOfDay();
+        return ((b - a + 86_400_000_000_000L) % 86_400_000_000_000L) / 1e9;
+    }
+
+    /**
+     * CPU ticks (user + system, 1/100 s) of the extender and kube-scheduler. The no-op extender runs in this
+     * JVM: its ticks are its server threads' CPU time, read from the thread MX bean.
+     */
+    static long[] cpu(long extenderPid, long schedulerPid, HttpServer noop) throws IOException {
+        long extender = 0;
+        if (noop != null) {
+            extender = NOOP_CPU_NANOS.get() / 10_000_000L;
+        } else if (extenderPid > 0) {
+            extender = ticks(extenderPid);
+        }
+        return new long[] {extender, ticks(schedulerPid)};
+    }
+
+    static long ticks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // After the command: state is field 3, utime 14 and stime 15 (1-based), so 11 and 12 here.
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static final java.util.concurrent.atomic.AtomicLong NOOP_CPU_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The protocol's floor: filter answers the names it was sent, prioritize no scores. It reads the request
+     * with a streaming parser, as any extender must, and does nothing else.
+     */
+    static HttpServer noopExtender() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        server.createContext("/", exchange -> {
+            long start = threads.getCurrentThreadCpuTime();
+            byte[] answer;
+            try (InputStream in = exchange.getRequestBody()) {
+                if (exchange.getRequestURI().getPath().endsWith("/filter")) {
+                    List<String> names = names(in.readAllBytes());
+                    answer = ("{\"NodeNames\":" + JSON.writeValueAsString(names) + ",\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+                } else {
+                    in.readAllBytes();
+                    answer = "[]".getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+            NOOP_CPU_NANOS.addAndGet(threads.getCurrentThreadCpuTime() - start);
+        });
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+        return server;
+    }
+
+    /** The NodeNames of an ExtenderArgs. */
+    static List<String> names(byte[] body) {
+        List<String> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.PROPERTY_NAME && "NodeNames".equalsIgnoreCase(p.currentName())) {
+                    if (p.nextToken() == JsonToken.START_ARRAY) {
+                        while (p.nextToken() == JsonToken.VALUE_STRING) {
+                            out.add(p.getString());
+                        }
+                    }
+                } else if (t == JsonToken.PROPERTY_NAME && "Pod".equalsIgnoreCase(p.currentName())) {
+                    p.nextToken();
+                    p.skipChildren();
+                }
+            }
+        }
+        return out;
+    }
+
+    static void awaitReady(String base) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("osfit was not ready within 90 s");
+    }
+
+    /** Follows kube-scheduler's log file and picks out the time of each binding. */
+    static final class LogTail {
+        private final Path file;
+        private long offset;
+        private String partial = "";
+
+        LogTail(Path file) {
+            this.file = file;
+        }
+
+        /** Bindings logged so far, and from now on only new ones are returned. */
+        long count() throws IOException {
+            return newBindingTimes().size();
+        }
+
+        List<String> newBindingTimes() throws IOException {
+            List<String> out = new ArrayList<>();
+            if (!Files.exists(file)) {
+                return out;
+            }
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+                if (f.length() <= offset) {
+                    return out;
+                }
+                f.seek(offset);
+                byte[] bytes = new byte[(int) (f.length() - offset)];
+                f.readFully(bytes);
+                offset += bytes.length;
+                String text = partial + new String(bytes, StandardCharsets.UTF_8);
+                int end = text.lastIndexOf('\n');
+                partial = end < 0 ? text : text.substring(end + 1);
+                for (String line : (end < 0 ? "" : text.substring(0, end)).split("\n")) {
+                    Matcher m = BOUND.matcher(line);
+                    if (m.find()) {
+                        out.add(m.group(1));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}
