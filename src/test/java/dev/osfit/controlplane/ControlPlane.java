@@ -120,6 +120,7 @@ public final class ControlPlane {
     public static ControlPlane startNew() {
         try {
             ControlPlane plane = new ControlPlane(assets());
+            Runtime.getRuntime().addShutdownHook(new Thread(plane::stop, "control-plane-stop"));
             plane.startEtcd();
             plane.startApiServer();
             return plane;

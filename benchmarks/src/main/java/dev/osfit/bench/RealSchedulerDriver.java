@@ -49,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   OSFIT_K8S_ASSETS=... java -Dosfit.project.dir=.. -cp target/classes:$(cat target/classpath.txt) \
  *   dev.osfit.bench.RealSchedulerDriver 1000 2000 3
  * </pre>
- * Writes {@code results/real-scheduler-DATE.json}.
+ * Writes {@code results/real-scheduler-DATE.json}; with {@code -Dosfit.bench.jfr=DIR}, a JFR profile of each osfit run too.
  */
 public final class RealSchedulerDriver {
 
@@ -61,7 +61,7 @@ public final class RealSchedulerDriver {
     }
 
     static final String NAMESPACE = "bench";
-    static final Pattern BOUND = Pattern.compile("^I\\d{4} (\\d{2}:\\d{2}:\\d{2}\\.\\d{6}) .*\"Successfully bound pod to node\"");
+    static final Pattern BOUND = Pattern.compile("I\\d{4} (\\d{2}:\\d{2}:\\d{2}\\.\\d{6}) .*\"Successfully bound pod to node\"");
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private RealSchedulerDriver() {
@@ -71,6 +71,8 @@ public final class RealSchedulerDriver {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        // A fourth argument picks setups (OSFIT, or NONE,NOOP,OSFIT): for a profile of one, written to a file of its own.
+        List<Setup> setups = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Setup::valueOf).toList() : List.of(Setup.values());
         Path jar;
         try (var files = Files.list(ControlPlane.projectDir().resolve("target"))) {
             jar = files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
@@ -78,7 +80,7 @@ public final class RealSchedulerDriver {
         }
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            for (Setup setup : Setup.values()) {
+            for (Setup setup : setups) {
                 Run run = run(setup, round, nodes, pods, jar);
                 runs.add(run);
                 System.out.printf(Locale.ROOT, "round %d %-5s %6.1f pods/s  extender %.2f ms CPU/pod  kube-scheduler %.2f ms CPU/pod  (%.1f s)%n",
@@ -108,7 +110,9 @@ public final class RealSchedulerDriver {
         out.put("runs", runs);
         Path results = Path.of("results");
         Files.createDirectories(results);
-        Path file = results.resolve("real-scheduler-" + LocalDate.now() + ".json");
+        // A run of some setups only (a profile) must not overwrite the published comparison.
+        Path file = setups.size() == Setup.values().length ? results.resolve("real-scheduler-" + LocalDate.now() + ".json")
+                : Path.of(System.getProperty("java.io.tmpdir"), "real-scheduler-" + String.join("-", args[3].split(",")) + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         System.out.printf(Locale.ROOT, "osfit / no-op extender: %.2f (mean pods/s %.1f / %.1f); no-op / none: %.2f; written to %s%n",
                 osfit / noop, osfit, noop, noop / none, file);
@@ -146,7 +150,11 @@ public final class RealSchedulerDriver {
                 url = "http://127.0.0.1:" + noop.getAddress().getPort();
                 extenderPid = ProcessHandle.current().pid(); // measured apart below: the no-op runs in this JVM
             } else if (setup == Setup.OSFIT) {
-                osfit = OsfitProcess.start(jar, "-Xms512m -Xmx512m", plane.dir().resolve("osfit.log"), "--osfit.nodes.source=cluster",
+                // -Dosfit.bench.jfr=DIR records a JFR profile of each osfit run there (settings=profile), for where the CPU goes.
+                String jfr = System.getProperty("osfit.bench.jfr");
+                String jvm = "-Xms512m -Xmx512m" + (jfr == null ? "" : " -XX:StartFlightRecording=settings=profile,filename="
+                        + Path.of(jfr).toAbsolutePath().resolve("osfit-round" + round + ".jfr"));
+                osfit = OsfitProcess.start(jar, jvm, plane.dir().resolve("osfit.log"), "--osfit.nodes.source=cluster",
                         "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(), "--osfit.registry.enabled=false");
                 awaitReady(osfit.base());
                 url = osfit.base();
@@ -246,6 +254,8 @@ public final class RealSchedulerDriver {
      * with a streaming parser, as any extender must, and does nothing else.
      */
     static HttpServer noopExtender() throws IOException {
+        // Without TCP_NODELAY the JDK's server waits on delayed ACKs: about 40 ms a call, which is no floor at all.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         server.createContext("/", exchange -> {
