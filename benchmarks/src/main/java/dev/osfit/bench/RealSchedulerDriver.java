@@ -38,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * osfit inside the real kube-scheduler v1.32.5 and API server (the tests' control-plane harness): the
  * same pods scheduled with no extender, with an extender that does nothing (the protocol's floor, written
  * here: it echoes the node names and scores nothing), and with osfit in cluster mode, interleaved
- * (A B C, A B C, ...), each run on fresh etcd with the same nodes (10% Windows Server 2022) and
+ * (A B C, A B C, ...), the no-op and osfit each a process of its own, each run on fresh etcd with the same nodes (10% Windows Server 2022) and
  * {@code scheduler-config/osfit-names.yaml} (percentageOfNodesToScore 100, names mode). Measured per run:
  * pods bound per second between the first and the last binding (from kube-scheduler's own log lines),
  * and the CPU (user + system, from /proc) that osfit or the no-op extender, and kube-scheduler, spent
@@ -68,6 +68,14 @@ public final class RealSchedulerDriver {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--noop")) {
+            // The no-op extender's own process: its port on the first line, then it serves until it is stopped.
+            HttpServer server = noopExtender();
+            System.out.println(server.getAddress().getPort());
+            System.out.flush();
+            Thread.currentThread().join();
+            return;
+        }
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -128,7 +136,7 @@ public final class RealSchedulerDriver {
 
     static Run run(Setup setup, int round, int nodeCount, int podCount, Path jar) throws Exception {
         ControlPlane plane = ControlPlane.startNew();
-        HttpServer noop = null;
+        Process noop = null;
         OsfitProcess osfit = null;
         KubeScheduler scheduler = null;
         try {
@@ -146,9 +154,13 @@ public final class RealSchedulerDriver {
             String url = null;
             long extenderPid = -1;
             if (setup == Setup.NOOP) {
-                noop = noopExtender();
-                url = "http://127.0.0.1:" + noop.getAddress().getPort();
-                extenderPid = ProcessHandle.current().pid(); // measured apart below: the no-op runs in this JVM
+                // A process of its own, like any extender: in this JVM it would share the CPU with the pod creators.
+                noop = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                        System.getProperty("java.class.path"), RealSchedulerDriver.class.getName(), "--noop")
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String port = new java.io.BufferedReader(new java.io.InputStreamReader(noop.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                url = "http://127.0.0.1:" + port;
+                extenderPid = noop.pid();
             } else if (setup == Setup.OSFIT) {
                 // -Dosfit.bench.jfr=DIR records a JFR profile of each osfit run there (settings=profile), for where the CPU goes.
                 String jfr = System.getProperty("osfit.bench.jfr");
@@ -183,7 +195,7 @@ public final class RealSchedulerDriver {
                 if (!times.isEmpty()) {
                     if (firstAt == null) {
                         firstAt = times.get(0);
-                        cpuFirst = cpu(extenderPid, scheduler.pid(), noop);
+                        cpuFirst = cpu(extenderPid, scheduler.pid());
                     }
                     bound += times.size();
                     lastAt = times.get(times.size() - 1);
@@ -192,7 +204,7 @@ public final class RealSchedulerDriver {
                     Thread.sleep(50);
                 }
             }
-            long[] cpuLast = cpu(extenderPid, scheduler.pid(), noop);
+            long[] cpuLast = cpu(extenderPid, scheduler.pid());
             for (Future<?> f : creates) {
                 f.get();
             }
@@ -212,7 +224,8 @@ public final class RealSchedulerDriver {
                 osfit.close();
             }
             if (noop != null) {
-                noop.stop(0);
+                noop.destroy();
+                noop.waitFor();
             }
             plane.close();
         }
@@ -226,18 +239,9 @@ public final class RealSchedulerDriver {
         return ((b - a + 86_400_000_000_000L) % 86_400_000_000_000L) / 1e9;
     }
 
-    /**
-     * CPU ticks (user + system, 1/100 s) of the extender and kube-scheduler. The no-op extender runs in this
-     * JVM: its ticks are its server threads' CPU time, read from the thread MX bean.
-     */
-    static long[] cpu(long extenderPid, long schedulerPid, HttpServer noop) throws IOException {
-        long extender = 0;
-        if (noop != null) {
-            extender = NOOP_CPU_NANOS.get() / 10_000_000L;
-        } else if (extenderPid > 0) {
-            extender = ticks(extenderPid);
-        }
-        return new long[] {extender, ticks(schedulerPid)};
+    /** CPU ticks (user + system, 1/100 s) of the extender process (none: 0) and kube-scheduler. */
+    static long[] cpu(long extenderPid, long schedulerPid) throws IOException {
+        return new long[] {extenderPid > 0 ? ticks(extenderPid) : 0, ticks(schedulerPid)};
     }
 
     static long ticks(long pid) throws IOException {
@@ -247,8 +251,6 @@ public final class RealSchedulerDriver {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    static final java.util.concurrent.atomic.AtomicLong NOOP_CPU_NANOS = new java.util.concurrent.atomic.AtomicLong();
-
     /**
      * The protocol's floor: filter answers the names it was sent, prioritize no scores. It reads the request
      * with a streaming parser, as any extender must, and does nothing else.
@@ -257,9 +259,7 @@ public final class RealSchedulerDriver {
         // Without TCP_NODELAY the JDK's server waits on delayed ACKs: about 40 ms a call, which is no floor at all.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         server.createContext("/", exchange -> {
-            long start = threads.getCurrentThreadCpuTime();
             byte[] answer;
             try (InputStream in = exchange.getRequestBody()) {
                 if (exchange.getRequestURI().getPath().endsWith("/filter")) {
@@ -275,7 +275,6 @@ public final class RealSchedulerDriver {
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
-            NOOP_CPU_NANOS.addAndGet(threads.getCurrentThreadCpuTime() - start);
         });
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
