@@ -2,6 +2,7 @@ package dev.osfit.cluster;
 
 import dev.osfit.image.PullContext;
 import dev.osfit.registry.PullSecretLookup;
+import dev.osfit.registry.RegistryCredentials;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -39,8 +40,8 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
 
     private final ApiClient client;
     private final Duration watchTimeout;
-    /** namespace/name -> the secret's docker configuration. */
-    private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
+    /** namespace/name -> the secret's docker configuration, parsed as it arrived. */
+    private final Map<String, RegistryCredentials.DockerConfig> secrets = new ConcurrentHashMap<>();
     /** namespace/name -> the service account's imagePullSecrets. */
     private final Map<String, List<String>> serviceAccounts = new ConcurrentHashMap<>();
     private final ListWatchFailures failures = new ListWatchFailures();
@@ -55,7 +56,7 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
 
     /** The pod's imagePullSecrets, or when it names none its service account's, that osfit holds, in order. */
     @Override
-    public List<byte[]> dockerConfigs(PullContext requester) {
+    public List<RegistryCredentials.DockerConfig> dockerConfigs(PullContext requester) {
         if (requester.namespace() == null) {
             return List.of();
         }
@@ -64,9 +65,9 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
             String account = requester.serviceAccount() == null ? "default" : requester.serviceAccount();
             names = serviceAccounts.getOrDefault(requester.namespace() + "/" + account, List.of());
         }
-        List<byte[]> out = new ArrayList<>(names.size());
+        List<RegistryCredentials.DockerConfig> out = new ArrayList<>(names.size());
         for (String name : names) {
-            byte[] config = secrets.get(requester.namespace() + "/" + name);
+            RegistryCredentials.DockerConfig config = secrets.get(requester.namespace() + "/" + name);
             if (config != null) {
                 out.add(config);
             }
@@ -170,7 +171,7 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
             secrets.remove(key(s.getMetadata()));
             return;
         }
-        secrets.put(key(s.getMetadata()), config);
+        secrets.put(key(s.getMetadata()), RegistryCredentials.DockerConfig.parse(config));
     }
 
     private void putAccount(V1ServiceAccount a) {

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code https://index.docker.io/v1/}). The file is re-read when it changes (Secrets are updated in
  * place), checked at most every 30 seconds. Credentials are never logged.
  */
-final class RegistryCredentials {
+public final class RegistryCredentials {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryCredentials.class);
     private static final long RECHECK_MILLIS = 30_000;
@@ -87,38 +87,57 @@ final class RegistryCredentials {
     }
 
     /**
-     * The credentials of a pull secret's docker configuration that apply to the image (registry/repository),
-     * most specific key first, as the kubelet's keyring orders them. A configuration that cannot be read
-     * gives none; nothing of it is logged.
+     * A pull secret's docker configuration, parsed once when the secret arrives: its keys (normalised as the
+     * kubelet reads them, most specific first) and credentials. At most 256 entries: the secret's author
+     * chooses how many. Nothing of it is printed.
      */
-    static java.util.List<Basic> matching(byte[] json, String image) {
-        java.util.TreeMap<String, Basic> byKey = new java.util.TreeMap<>(ImageMatch::compareSpecificFirst);
-        try {
-            JsonNode root = JsonMapper.builder().build().readTree(json);
-            JsonNode auths = root.has("auths") ? root.get("auths") : root;
-            int n = 0;
-            for (Map.Entry<String, JsonNode> e : auths.properties()) {
-                if (++n > 256) {
-                    break; // the secret's author chooses how many: enough for any real configuration
-                }
-                Basic basic = entry(e.getValue());
-                if (basic != null) {
-                    // Docker Hub's historical keys name docker.io, as the kubelet reads them.
-                    String key = e.getKey().trim().toLowerCase(Locale.ROOT)
-                            .replaceFirst("^(https?://)?(index|registry-1)\\.docker\\.io(/v1)?/?", "docker.io/");
-                    byKey.put(key.endsWith("/") ? key.substring(0, key.length() - 1) : key, basic);
-                }
-            }
-        } catch (RuntimeException unreadable) {
-            return java.util.List.of();
+    public static final class DockerConfig {
+        private final java.util.List<Map.Entry<String, Basic>> entries;
+
+        private DockerConfig(java.util.List<Map.Entry<String, Basic>> entries) {
+            this.entries = entries;
         }
-        java.util.List<Basic> out = new java.util.ArrayList<>();
-        byKey.forEach((key, basic) -> {
-            if (ImageMatch.matches(key, image)) {
-                out.add(basic);
+
+        /** A configuration as a Secret stores it; one that cannot be read has no entries. */
+        public static DockerConfig parse(byte[] json) {
+            java.util.TreeMap<String, Basic> byKey = new java.util.TreeMap<>(ImageMatch::compareSpecificFirst);
+            try {
+                JsonNode root = JsonMapper.builder().build().readTree(json);
+                JsonNode auths = root.has("auths") ? root.get("auths") : root;
+                int n = 0;
+                for (Map.Entry<String, JsonNode> e : auths.properties()) {
+                    if (++n > 256) {
+                        break;
+                    }
+                    Basic basic = entry(e.getValue());
+                    if (basic != null) {
+                        // Docker Hub's historical keys name docker.io, as the kubelet reads them.
+                        String key = e.getKey().trim().toLowerCase(Locale.ROOT)
+                                .replaceFirst("^(https?://)?(index|registry-1)\\.docker\\.io(/v1)?/?", "docker.io/");
+                        byKey.put(key.endsWith("/") ? key.substring(0, key.length() - 1) : key, basic);
+                    }
+                }
+            } catch (RuntimeException unreadable) {
+                return new DockerConfig(java.util.List.of());
             }
-        });
-        return out;
+            return new DockerConfig(java.util.List.copyOf(byKey.entrySet()));
+        }
+
+        /** The credentials that apply to the image (registry/repository), most specific key first. */
+        java.util.List<Basic> matching(String image) {
+            java.util.List<Basic> out = new java.util.ArrayList<>();
+            for (Map.Entry<String, Basic> e : entries) {
+                if (ImageMatch.matches(e.getKey(), image)) {
+                    out.add(e.getValue());
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return "DockerConfig(" + entries.size() + " entries)";
+        }
     }
 
     /** One auths entry: "auth" (base64 user:password) or username and password; null when neither. */

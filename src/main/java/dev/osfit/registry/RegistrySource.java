@@ -117,8 +117,8 @@ public final class RegistrySource implements ImagePlatformSource {
         }
         RegistryCredentials.Basic credential = null;
         String name = image.registry().toLowerCase(java.util.Locale.ROOT) + "/" + image.repository();
-        for (byte[] config : lookup.dockerConfigs(requester)) {
-            List<RegistryCredentials.Basic> matching = RegistryCredentials.matching(config, name);
+        for (RegistryCredentials.DockerConfig config : lookup.dockerConfigs(requester)) {
+            List<RegistryCredentials.Basic> matching = config.matching(name);
             if (!matching.isEmpty()) {
                 credential = matching.get(0);
                 break;
