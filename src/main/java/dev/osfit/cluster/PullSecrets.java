@@ -5,7 +5,6 @@ import dev.osfit.registry.PullSecretLookup;
 import dev.osfit.registry.RegistryCredentials;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1LocalObjectReference;
@@ -38,21 +37,19 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
     /** A real docker configuration is a few hundred bytes; a Secret may hold a megabyte. */
     static final int MAX_SECRET_BYTES = 64 * 1024;
 
-    private final ApiClient client;
-    private final Duration watchTimeout;
+    /** Secrets are watched twice (once per type), and ServiceAccounts. */
+    private final Watches watches;
     /** namespace/name -> the secret's docker configuration, parsed as it arrived. */
     private final Map<String, RegistryCredentials.DockerConfig> secrets = new ConcurrentHashMap<>();
     /** namespace/name -> the service account's imagePullSecrets. */
     private final Map<String, List<String>> serviceAccounts = new ConcurrentHashMap<>();
-    private final ListWatchFailures failures = new ListWatchFailures();
-    /** One factory per informer: a factory keeps one informer per type, and Secrets are watched twice (per type). */
-    private final List<SharedInformerFactory> factories = new ArrayList<>();
-    private volatile boolean running;
-
     PullSecrets(ApiClient client, Duration watchTimeout) {
         this.client = client;
-        this.watchTimeout = watchTimeout;
+        this.watches = new Watches(client, watchTimeout, log, "lookups go on with the credentials osfit already has (check the RBAC "
+                + "of manifests/components/pull-secrets)");
     }
+
+    private final ApiClient client;
 
     /** The pod's imagePullSecrets, or when it names none its service account's, that osfit holds, in order. */
     @Override
@@ -81,14 +78,12 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
         CoreV1Api api = new CoreV1Api(client);
         for (String type : List.of(DOCKER_CONFIG_JSON, DOCKER_CFG)) {
-            SharedInformerFactory factory = new SharedInformerFactory(client);
-            factories.add(factory);
-            SharedIndexInformer<V1Secret> informer = factory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout,
+            SharedIndexInformer<V1Secret> informer = watches.factory().sharedIndexInformerFor(watches.calls(
                     (version, watch, timeout) -> api.listSecretForAllNamespaces().fieldSelector("type=" + type).resourceVersion(version)
-                            .timeoutSeconds(timeout).watch(watch).buildCall(null)), V1Secret.class, V1SecretList.class, 0, (t, error) -> onFailure("pull secrets", error));
+                            .timeoutSeconds(timeout).watch(watch).buildCall(null)), V1Secret.class, V1SecretList.class, 0,
+                    watches.onFailure("pull secrets"));
             // The informer's own cache keeps only the reduced secret.
             informer.setTransform(object -> object instanceof V1Secret s ? reduce(s) : object);
             informer.addEventHandler(new ResourceEventHandler<>() {
@@ -108,11 +103,9 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
                 }
             });
         }
-        SharedInformerFactory accountFactory = new SharedInformerFactory(client);
-        factories.add(accountFactory);
-        SharedIndexInformer<V1ServiceAccount> accounts = accountFactory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout,
+        SharedIndexInformer<V1ServiceAccount> accounts = watches.factory().sharedIndexInformerFor(watches.calls(
                 (version, watch, timeout) -> api.listServiceAccountForAllNamespaces().resourceVersion(version).timeoutSeconds(timeout)
-                        .watch(watch).buildCall(null)), V1ServiceAccount.class, V1ServiceAccountList.class, 0, (t, error) -> onFailure("service accounts", error));
+                        .watch(watch).buildCall(null)), V1ServiceAccount.class, V1ServiceAccountList.class, 0, watches.onFailure("service accounts"));
         accounts.setTransform(object -> object instanceof V1ServiceAccount a ? reduce(a) : object);
         accounts.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -130,7 +123,7 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
                 serviceAccounts.remove(key(a.getMetadata()));
             }
         });
-        factories.forEach(SharedInformerFactory::startAllRegisteredInformers);
+        watches.start();
         log.info("watching pull secrets ({} and {} Secrets) and service accounts for registry credentials (osfit.registry.pull-secrets)",
                 DOCKER_CONFIG_JSON, DOCKER_CFG);
     }
@@ -184,23 +177,13 @@ final class PullSecrets implements PullSecretLookup, SmartLifecycle {
         }
     }
 
-    private void onFailure(String what, Throwable error) {
-        String line = failures.failed(error);
-        if (line != null && running) {
-            log.warn("listing/watching {} failed: {}; lookups go on with the credentials osfit already has (check the RBAC of "
-                    + "manifests/components/pull-secrets)", what, line);
-        }
-    }
-
     @Override
     public synchronized void stop() {
-        running = false;
-        factories.forEach(f -> f.stopAllRegisteredInformers(true));
-        factories.clear();
+        watches.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return watches.running();
     }
 }

@@ -3,7 +3,6 @@ package dev.osfit.cluster;
 import dev.osfit.match.Isolation;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.NodeV1Api;
 import io.kubernetes.client.openapi.models.V1RuntimeClass;
@@ -27,16 +26,13 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RuntimeClasses.class);
 
     private final ApiClient client;
-    private final Duration watchTimeout;
+    private final Watches watches;
     private final Set<String> hyperVHandlers;
     private final Map<String, String> handlers = new ConcurrentHashMap<>();
-    private final ListWatchFailures failures = new ListWatchFailures();
-    private SharedInformerFactory factory;
-    private volatile boolean running;
 
     RuntimeClasses(ApiClient client, Duration watchTimeout, Set<String> hyperVHandlers) {
         this.client = client;
-        this.watchTimeout = watchTimeout;
+        this.watches = new Watches(client, watchTimeout, log, "pods are matched under process isolation meanwhile");
         this.hyperVHandlers = Set.copyOf(hyperVHandlers);
     }
 
@@ -48,16 +44,15 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
         if (hyperVHandlers.isEmpty()) {
-            return; // nothing to tell apart: every pod is process isolation
+            watches.start(); // nothing to tell apart: every pod is process isolation, nothing watched
+            return;
         }
         NodeV1Api api = new NodeV1Api(client);
-        factory = new SharedInformerFactory(client);
-        SharedIndexInformer<V1RuntimeClass> informer = factory.sharedIndexInformerFor(
-                ListWatchCalls.of(failures, watchTimeout, (version, watch, timeout) -> api.listRuntimeClass()
+        SharedIndexInformer<V1RuntimeClass> informer = watches.factory().sharedIndexInformerFor(
+                watches.calls((version, watch, timeout) -> api.listRuntimeClass()
                         .resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null)),
-                V1RuntimeClass.class, V1RuntimeClassList.class, 0, this::onListWatchFailure);
+                V1RuntimeClass.class, V1RuntimeClassList.class, 0, watches.onFailure("RuntimeClasses"));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1RuntimeClass rc) {
@@ -74,7 +69,7 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
                 handlers.remove(rc.getMetadata().getName());
             }
         });
-        factory.startAllRegisteredInformers();
+        watches.start();
         log.info("watching RuntimeClasses; handlers {} mean Hyper-V isolation (osfit.windows.hyperv-handlers)", hyperVHandlers);
     }
 
@@ -88,23 +83,13 @@ final class RuntimeClasses implements Isolation.ByRuntimeClass, SmartLifecycle {
         }
     }
 
-    private void onListWatchFailure(Class<V1RuntimeClass> type, Throwable error) {
-        String line = failures.failed(error);
-        if (line != null && running) { // an informer being stopped fails its last call: not worth a line
-            log.warn("listing/watching RuntimeClasses failed: {}; pods are matched under process isolation meanwhile", line);
-        }
-    }
-
     @Override
     public synchronized void stop() {
-        running = false;
-        if (factory != null) {
-            factory.stopAllRegisteredInformers(true);
-        }
+        watches.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return watches.running();
     }
 }

@@ -6,7 +6,6 @@ import dev.osfit.image.ImageRef;
 import dev.osfit.registry.RegistrySource;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
@@ -17,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -64,10 +64,9 @@ public final class StartFailures implements SmartLifecycle {
     }
 
     private final ApiClient client;
-    private final Duration watchTimeout;
+    private final Watches watches;
     private final RegistrySource registry;
     private final MeterRegistry meters;
-    private final ListWatchFailures failures = new ListWatchFailures();
     private final Cache<String, List<Failure>> byPod = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(6)).build();
     private final Set<String> labelled = ConcurrentHashMap.newKeySet();
     private final ExecutorService lookups = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
@@ -75,13 +74,11 @@ public final class StartFailures implements SmartLifecycle {
         t.setDaemon(true);
         return t;
     });
-    private SharedInformerFactory factory;
-    private volatile boolean running;
 
     /** @param registry the registry source whose cached answers a failure drops, or null when registries are off */
     StartFailures(ApiClient client, Duration watchTimeout, RegistrySource registry, MeterRegistry meters) {
         this.client = client;
-        this.watchTimeout = watchTimeout;
+        this.watches = new Watches(client, watchTimeout, log, "failed starts are not learned from meanwhile");
         this.registry = registry;
         this.meters = meters;
     }
@@ -99,13 +96,11 @@ public final class StartFailures implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
         CoreV1Api api = new CoreV1Api(client);
-        factory = new SharedInformerFactory(client);
-        SharedIndexInformer<CoreV1Event> informer = factory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout,
+        SharedIndexInformer<CoreV1Event> informer = watches.factory().sharedIndexInformerFor(watches.calls(
                 (version, watch, timeout) -> api.listEventForAllNamespaces().fieldSelector("reason=Failed,involvedObject.kind=Pod")
                         .resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null)),
-                CoreV1Event.class, CoreV1EventList.class, 0, (t, error) -> onFailure(error));
+                CoreV1Event.class, CoreV1EventList.class, 0, watches.onFailure("pods' Failed events"));
         // Kept small: the reference, the node, the count and (for mismatches only) the message.
         informer.setTransform(object -> object instanceof CoreV1Event e ? reduce(e) : object);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -127,7 +122,7 @@ public final class StartFailures implements SmartLifecycle {
                 // events expire in the API server; what osfit learned stays for a while
             }
         });
-        factory.startAllRegisteredInformers();
+        watches.start();
         log.info("watching pods' Failed events for platform mismatches (osfit_platform_start_failures_total)");
     }
 
@@ -191,7 +186,7 @@ public final class StartFailures implements SmartLifecycle {
         boolean first = byPod.getIfPresent(key) == null;
         Failure failure = new Failure(node, image, message);
         byPod.asMap().merge(key, List.of(failure), (old, add) -> {
-            List<Failure> all = new java.util.ArrayList<>(old.size() >= 5 ? old.subList(old.size() - 4, old.size()) : old);
+            List<Failure> all = new ArrayList<>(old.size() >= 5 ? old.subList(old.size() - 4, old.size()) : old);
             all.addAll(add);
             return List.copyOf(all);
         });
@@ -212,24 +207,14 @@ public final class StartFailures implements SmartLifecycle {
         }
     }
 
-    private void onFailure(Throwable error) {
-        String line = failures.failed(error);
-        if (line != null && running) {
-            log.warn("listing/watching pods' Failed events failed: {}; failed starts are not learned from meanwhile", line);
-        }
-    }
-
     @Override
     public synchronized void stop() {
-        running = false;
-        if (factory != null) {
-            factory.stopAllRegisteredInformers(true);
-        }
+        watches.stop();
         lookups.shutdownNow();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return watches.running();
     }
 }

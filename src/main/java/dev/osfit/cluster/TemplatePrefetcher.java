@@ -5,7 +5,6 @@ import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -24,7 +23,6 @@ import io.kubernetes.client.openapi.models.V1ReplicaSetList;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1StatefulSetList;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -50,18 +48,15 @@ final class TemplatePrefetcher implements SmartLifecycle {
     }
 
     private final ApiClient client;
-    private final Duration watchTimeout;
+    private final Watches watches;
     private final RegistrySource registry;
     private final int maxImages;
-    private final ListWatchFailures failures = new ListWatchFailures();
-    private final List<SharedInformerFactory> factories = new ArrayList<>();
     private final AtomicLong templates = new AtomicLong();
-    private volatile boolean running;
 
     /** @param registry the registry source, or null when registries are off (then nothing is watched) */
     TemplatePrefetcher(ApiClient client, Duration watchTimeout, RegistrySource registry, int maxImages) {
         this.client = client;
-        this.watchTimeout = watchTimeout;
+        this.watches = new Watches(client, watchTimeout, log, "their images are resolved when their pods appear instead");
         this.registry = registry;
         this.maxImages = maxImages;
     }
@@ -73,9 +68,9 @@ final class TemplatePrefetcher implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
         if (registry == null) {
-            return; // osfit.registry.enabled=false: nothing to warm
+            watches.start(); // osfit.registry.enabled=false: nothing to warm, nothing watched
+            return;
         }
         AppsV1Api apps = new AppsV1Api(client);
         BatchV1Api batch = new BatchV1Api(client);
@@ -120,15 +115,14 @@ final class TemplatePrefetcher implements SmartLifecycle {
         for (Kind<?, ?> kind : kinds) {
             watch(kind);
         }
-        factories.forEach(SharedInformerFactory::startAllRegisteredInformers);
+        watches.start();
         log.info("watching workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs) to resolve their images "
                 + "before their pods exist (osfit.registry.prefetch-templates)");
     }
 
     private <T extends KubernetesObject, L extends KubernetesListObject> void watch(Kind<T, L> kind) {
-        SharedInformerFactory factory = new SharedInformerFactory(client);
-        factories.add(factory);
-        SharedIndexInformer<T> informer = factory.sharedIndexInformerFor(ListWatchCalls.of(failures, watchTimeout, kind.lister()), kind.type(), kind.listType(), 0, (t, error) -> onFailure(kind.name(), error));
+        SharedIndexInformer<T> informer = watches.factory().sharedIndexInformerFor(watches.calls(kind.lister()), kind.type(), kind.listType(), 0,
+                watches.onFailure(kind.name()));
         // Cached reduced: the metadata osfit needs and the template's lookup fields.
         informer.setTransform(object -> {
             if (!kind.type().isInstance(object)) {
@@ -168,22 +162,13 @@ final class TemplatePrefetcher implements SmartLifecycle {
         log.debug("prefetching {} image(s) of {} {}/{}", n, kind.name(), workload.getMetadata().getNamespace(), workload.getMetadata().getName());
     }
 
-    private void onFailure(String what, Throwable error) {
-        String line = failures.failed(error);
-        if (line != null && running) {
-            log.warn("listing/watching {} failed: {}; their images are resolved when their pods appear instead", what, line);
-        }
-    }
-
     @Override
     public synchronized void stop() {
-        running = false;
-        factories.forEach(f -> f.stopAllRegisteredInformers(true));
-        factories.clear();
+        watches.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return watches.running();
     }
 }
