@@ -69,11 +69,17 @@ public final class StartFailures implements SmartLifecycle {
     private final MeterRegistry meters;
     private final Cache<String, List<Failure>> byPod = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(6)).build();
     private final Set<String> labelled = ConcurrentHashMap.newKeySet();
-    private final ExecutorService lookups = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
-        Thread t = new Thread(task, "osfit-start-failures");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One thread, at most {@value #QUEUE} events waiting: whoever may create events in a namespace chooses how
+     * many arrive, so beyond that they are dropped.
+     */
+    private final ExecutorService lookups = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(QUEUE), task -> {
+                Thread t = new Thread(task, "osfit-start-failures");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+    static final int QUEUE = 1000;
 
     /** @param registry the registry source whose cached answers a failure drops, or null when registries are off */
     StartFailures(ApiClient client, Duration watchTimeout, RegistrySource registry, MeterRegistry meters) {

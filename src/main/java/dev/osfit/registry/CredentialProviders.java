@@ -49,6 +49,8 @@ final class CredentialProviders implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final Duration FAILURE_TTL = Duration.ofSeconds(10);
     static final int MAX_OUTPUT = 1 << 20;
+    /** Plugin runs that may wait for one of the two runners. */
+    static final int QUEUE = 256;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> CONFIG_VERSIONS = List.of("kubelet.config.k8s.io/v1", "kubelet.config.k8s.io/v1beta1",
             "kubelet.config.k8s.io/v1alpha1");
@@ -85,11 +87,13 @@ final class CredentialProviders implements AutoCloseable {
         this.timeout = timeout;
         this.providers = parse(config, binDir);
         this.runs = runs;
-        this.runner = java.util.concurrent.Executors.newFixedThreadPool(2, task -> {
-            Thread t = new Thread(task, "osfit-credential-provider");
-            t.setDaemon(true);
-            return t;
-        });
+        // Two runs at once, at most QUEUE waiting: pods choose the images, so the runs waiting must be bounded too.
+        this.runner = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(QUEUE),
+                task -> {
+                    Thread t = new Thread(task, "osfit-credential-provider");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.readers = java.util.concurrent.Executors.newCachedThreadPool(task -> {
             Thread t = new Thread(task, "osfit-credential-provider-io");
             t.setDaemon(true);
@@ -144,6 +148,16 @@ final class CredentialProviders implements AutoCloseable {
                 return hit;
             }
         }
+        try {
+            return load(p, ref, image);
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            runs.accept(p.name(), "rejected");
+            return CompletableFuture.completedFuture(new Answer(Map.of(), Duration.ZERO, "image",
+                    "more than " + QUEUE + " runs waiting; this lookup goes on without credentials"));
+        }
+    }
+
+    private CompletableFuture<Answer> load(Provider p, ImageRef ref, String image) {
         return cache.get(p.name() + "|image|" + image, (key, executor) -> CompletableFuture.supplyAsync(() -> run(p, image), executor)
                 .thenApply(answer -> {
                     if (answer.error() == null) {
