@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * What operators watch: {@code osfit.extender.requests} (latency histogram per verb and answer
@@ -30,13 +28,9 @@ class ExtenderMetrics {
     /** One timer per verb and status, registered once: a registry lookup per request costs more than the recording. */
     private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Times the answer to one request of this verb, tagged with its HTTP status. */
-    Mono<ServerResponse> timed(String verb, Mono<ServerResponse> answer) {
-        return Mono.defer(() -> {
-            long start = System.nanoTime();
-            return answer.doOnNext(response -> timer(verb, response.statusCode().value())
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
-        });
+    /** Records one answered request of this verb. */
+    void record(String verb, int status, long nanos) {
+        timer(verb, status).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private Timer timer(String verb, int status) {

@@ -1,6 +1,5 @@
 package dev.osfit.extender;
 
-import java.util.Map;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
@@ -18,32 +17,19 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class ExtenderRoutes {
 
-    /** The verbs whose latency is measured, by path. */
-    private static final Map<String, String> VERBS = Map.of(Routes.FILTER, "filter", Routes.PRIORITIZE, "prioritize",
-            Routes.PREEMPT, "preempt");
-
     /**
-     * Each handler reads decode, match, encode; what every route shares is here: failures mapped to
-     * answers ({@link RequestBodies#failure}) and, for the verbs, the latency timer.
+     * The verbs' POSTs never get here: {@link VerbRoutes} serves them ahead of WebFlux. Here: explain,
+     * and 405 for a verb's other methods; failures mapped to answers ({@link RequestBodies#failure}).
      */
     @Bean
-    RouterFunction<ServerResponse> extenderVerbs(FilterHandler filter, PrioritizeHandler prioritize, PreemptHandler preempt,
-                                                 ExplainHandler explain, ExtenderMetrics metrics) {
+    RouterFunction<ServerResponse> extenderVerbs(ExplainHandler explain) {
         return RouterFunctions.route()
-                .POST(Routes.FILTER, filter::handle)
-                .POST(Routes.PRIORITIZE, prioritize::handle)
-                .POST(Routes.PREEMPT, preempt::handle)
                 .POST(Routes.EXPLAIN, explain::explainBody)
                 .GET(Routes.EXPLAIN + "/{namespace}/{name}", explain::explainPod)
                 // Any other method on a verb's path: 405 naming the one that works, in the protocol's error shape.
                 .route(RequestPredicates.path(Routes.FILTER).or(RequestPredicates.path(Routes.PRIORITIZE))
                         .or(RequestPredicates.path(Routes.PREEMPT)).or(RequestPredicates.path(Routes.EXPLAIN)), ExtenderRoutes::onlyPost)
-                .filter((request, next) -> {
-                    String verb = VERBS.get(request.path());
-                    Mono<ServerResponse> answer = Mono.defer(() -> next.handle(request))
-                            .onErrorResume(e -> RequestBodies.failure(verb != null ? verb : "explain", e));
-                    return verb == null ? answer : metrics.timed(verb, answer);
-                })
+                .filter((request, next) -> Mono.defer(() -> next.handle(request)).onErrorResume(e -> RequestBodies.failure("explain", e)))
                 .build();
     }
 

@@ -4,8 +4,6 @@ import dev.osfit.match.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** POST /filter: ExtenderArgs -> ExtenderFilterResult. */
@@ -14,18 +12,17 @@ class FilterHandler {
 
     private static final Logger log = LoggerFactory.getLogger(FilterHandler.class);
 
-    private final RequestBodies bodies;
     private final PodMatching matching;
     private final ExtenderMetrics metrics;
 
-    FilterHandler(RequestBodies bodies, PodMatching matching, ExtenderMetrics metrics) {
-        this.bodies = bodies;
+    FilterHandler(PodMatching matching, ExtenderMetrics metrics) {
         this.matching = matching;
         this.metrics = metrics;
     }
 
-    Mono<ServerResponse> handle(ServerRequest request) {
-        return bodies.read(request)
+    /** The ExtenderFilterResult for one request body. */
+    Mono<byte[]> answer(byte[] body) {
+        return Mono.just(body)
                 .flatMap(RequestBodies.guarded(matching::match))
                 .map(RequestBodies.guarded(m -> {
                     matching.asked(m.args().pod());
@@ -37,9 +34,8 @@ class FilterHandler {
                     }
                     return answer;
                 }))
-                .flatMap(RequestBodies::json)
                 // The protocol's own way to fail a filter call: kube-scheduler shows the text in the pod's events.
-                .onErrorResume(IndexNotReadyException.class, e -> RequestBodies.json(ExtenderEncoder.filterError(e.getMessage())));
+                .onErrorResume(IndexNotReadyException.class, e -> Mono.just(ExtenderEncoder.filterError(e.getMessage())));
     }
 
     /** At most one WARN a minute: the misconfiguration is the same on every request. */

@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,15 +31,13 @@ class PreemptHandler {
     private static final Logger log = LoggerFactory.getLogger(PreemptHandler.class);
     private static final long WARN_INTERVAL = TimeUnit.MINUTES.toNanos(1);
 
-    private final RequestBodies bodies;
     private final PodMatching matching;
     private final Counter kept;
     private final Counter incompatible;
     private final Counter unknown;
     private final AtomicLong lastUnknownWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL);
 
-    PreemptHandler(RequestBodies bodies, PodMatching matching, MeterRegistry meters) {
-        this.bodies = bodies;
+    PreemptHandler(PodMatching matching, MeterRegistry meters) {
         this.matching = matching;
         this.kept = candidates(meters, "kept");
         this.incompatible = candidates(meters, "incompatible");
@@ -58,8 +54,9 @@ class PreemptHandler {
     record Kept(List<PreemptionArgs.NodeVictims> kept, int incompatible, List<String> unknown) {
     }
 
-    Mono<ServerResponse> handle(ServerRequest request) {
-        return bodies.read(request)
+    /** The ExtenderPreemptionResult for one request body. */
+    Mono<byte[]> answer(byte[] request) {
+        return Mono.just(request)
                 .flatMap(RequestBodies.guarded(body -> {
                     PreemptionArgs args = matching.decoder().decodePreemption(body);
                     matching.asked(args.pod());
@@ -68,8 +65,7 @@ class PreemptHandler {
                         count(args, k);
                         return ExtenderEncoder.preempt(k.kept());
                     }));
-                }))
-                .flatMap(RequestBodies::json);
+                }));
     }
 
     /**

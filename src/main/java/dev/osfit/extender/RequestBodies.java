@@ -2,7 +2,9 @@ package dev.osfit.extender;
 
 import dev.osfit.config.OsfitProperties;
 import dev.osfit.kube.BadRequestException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Reading request bodies and writing answers, shared by the verb handlers: the body limit
@@ -46,9 +49,86 @@ public final class RequestBodies {
         if (declared > maxBytes) {
             return Mono.error(tooLarge());
         }
-        return bytes(request, maxBytes)
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
-                .flatMap(b -> b.length > OFFLOAD_BYTES ? Mono.just(b).publishOn(Schedulers.parallel()) : Mono.just(b));
+        return offloadLarge(bytes(request, maxBytes).onErrorMap(DataBufferLimitException.class, e -> tooLarge()));
+    }
+
+    /**
+     * The same, straight from Reactor Netty (the verbs): each buffer is copied into one array as it
+     * arrives, and released by Reactor Netty after; past the limit the read stops with a {@link BadRequestException}.
+     */
+    Mono<byte[]> read(HttpServerRequest request) {
+        String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        long declared = -1;
+        if (length != null) {
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                return Mono.error(new BadRequestException("Content-Length is not a number"));
+            }
+        }
+        if (declared > maxBytes) {
+            return Mono.error(tooLarge());
+        }
+        int expected = (int) Math.max(0, declared);
+        return offloadLarge(request.receive()
+                .collect(() -> new Collected(expected), this::add)
+                .map(Collected::bytes));
+    }
+
+    /**
+     * A body being received. Memory follows the bytes that arrived, not the length a sender declared: a
+     * declared length is trusted up to {@value #TRUSTED_LENGTH} bytes, beyond that the array doubles as
+     * the body comes (and a chunked body starts small).
+     */
+    static final class Collected {
+        static final int TRUSTED_LENGTH = 1 << 20;
+        private final int expected;
+        private byte[] bytes;
+        private int size;
+        /** Memory ran out: the rest is read and dropped, so that the sender, still sending, gets the 503. */
+        private boolean noMemory;
+
+        Collected(int expected) {
+            this.expected = expected;
+        }
+
+        byte[] bytes() {
+            if (noMemory) {
+                throw new NoMemoryException();
+            }
+            return bytes == null ? new byte[0] : size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+        }
+    }
+
+    /** Copies one received buffer (Reactor Netty releases it after); past the limit, the read stops with a 400. */
+    private void add(Collected c, ByteBuf buffer) {
+        int n = buffer.readableBytes();
+        if ((long) c.size + n > maxBytes) {
+            throw tooLarge();
+        }
+        if (c.noMemory) {
+            c.size += n;
+            return;
+        }
+        try {
+            if (c.bytes == null) {
+                c.bytes = new byte[Math.max(n, c.expected > 0 ? Math.min(c.expected, Collected.TRUSTED_LENGTH) : 8192)];
+            } else if (c.size + n > c.bytes.length) {
+                long grown = Math.min(Math.max(c.size + n, 2L * c.bytes.length), Integer.MAX_VALUE - 8);
+                c.bytes = java.util.Arrays.copyOf(c.bytes, (int) Math.min(grown, c.expected > c.size + n ? c.expected : maxBytes));
+            }
+        } catch (OutOfMemoryError e) {
+            c.bytes = null;
+            c.noMemory = true;
+            c.size += n;
+            return;
+        }
+        buffer.getBytes(buffer.readerIndex(), c.bytes, c.size, n);
+        c.size += n;
+    }
+
+    private static Mono<byte[]> offloadLarge(Mono<byte[]> body) {
+        return body.flatMap(b -> b.length > OFFLOAD_BYTES ? Mono.just(b).publishOn(Schedulers.parallel()) : Mono.just(b));
     }
 
     /** Reactor Netty's request timeout (a package-private ChannelException) or a read timeout. */
@@ -103,39 +183,47 @@ public final class RequestBodies {
         };
     }
 
-    static Mono<ServerResponse> json(byte[] body) {
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    /** What a request is answered: status, JSON body (the protocol's error shape for a failure), and whether its connection is closed. */
+    record Answer(HttpStatus status, byte[] body, boolean close) {
+
+        static Answer ok(byte[] body) {
+            return new Answer(HttpStatus.OK, body, false);
+        }
+    }
+
+    /** A failure answered through WebFlux (explain, plan, the webhook); the verbs write {@link #failureOf} themselves. */
+    public static Mono<ServerResponse> failure(String verb, Throwable error) {
+        Answer f = failureOf(verb, error);
+        ServerResponse.BodyBuilder answer = ServerResponse.status(f.status()).contentType(MediaType.APPLICATION_JSON);
+        if (f.close()) {
+            answer.header("Connection", "close");
+        }
+        return answer.bodyValue(f.body());
     }
 
     /**
      * Maps failures to answers: 400 with the reason for bad input, 408 for a request that did not
      * arrive in time, 503 before the index is ready or when memory ran out, 500 for anything else.
      */
-    public static Mono<ServerResponse> failure(String verb, Throwable error) {
+    static Answer failureOf(String verb, Throwable error) {
         if (requestTimedOut(error)) {
             log.debug("{}: request body not received within osfit.request-read-timeout", verb);
-            return ServerResponse.status(HttpStatus.REQUEST_TIMEOUT).contentType(MediaType.APPLICATION_JSON)
-                    .header("Connection", "close")
-                    .bodyValue(ExtenderEncoder.error("request body not received within osfit.request-read-timeout"));
+            return new Answer(HttpStatus.REQUEST_TIMEOUT, ExtenderEncoder.error("request body not received within osfit.request-read-timeout"), true);
         }
         if (error instanceof IndexNotReadyException notReady) {
-            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(ExtenderEncoder.error(notReady.getMessage()));
+            return new Answer(HttpStatus.SERVICE_UNAVAILABLE, ExtenderEncoder.error(notReady.getMessage()), false);
         }
         if (error instanceof NoMemoryException) {
             log.error("{}: out of memory while answering a request: answered 503 and closed its connection "
                     + "(raise the heap, or lower osfit.max-request-size)", verb);
-            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
-                    .header("Connection", "close").bodyValue(ExtenderEncoder.error(error.getMessage()));
+            return new Answer(HttpStatus.SERVICE_UNAVAILABLE, ExtenderEncoder.error(error.getMessage()), true);
         }
         if (error instanceof BadRequestException bad) {
             log.debug("{}: bad request: {}", verb, bad.getMessage());
-            return ServerResponse.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(ExtenderEncoder.error(bad.getMessage()));
+            return new Answer(HttpStatus.BAD_REQUEST, ExtenderEncoder.error(bad.getMessage()), false);
         }
         log.error("{}: internal error", verb, error);
-        return ServerResponse.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
-                // The log has the details; the answer names no internals.
-                .bodyValue(ExtenderEncoder.error("osfit internal error (details in osfit's log)"));
+        // The log has the details; the answer names no internals.
+        return new Answer(HttpStatus.INTERNAL_SERVER_ERROR, ExtenderEncoder.error("osfit internal error (details in osfit's log)"), false);
     }
 }
