@@ -25,7 +25,7 @@ class FilterHandler {
         return Mono.just(body)
                 .flatMap(RequestBodies.guarded(matching::match))
                 .map(RequestBodies.guarded(m -> {
-                    matching.asked(m.args().pod());
+                    matching.filtered(m.args().pod());
                     byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
                     metrics.filterOutcomes(m.args().nodes(), m.matcher());
                     warnIfUnchecked(m);

@@ -89,7 +89,12 @@ class PodMatching {
 
     /** kube-scheduler asked about this pod (a verb call; explain is not one): for the placement audit. */
     void asked(PodFacts pod) {
-        consulted.record(pod.uid(), pod.schedulerName());
+        consulted.record(pod.uid(), pod.schedulerName(), false);
+    }
+
+    /** osfit answered this pod's filter with a verdict: the placement audit need not read it again once bound. */
+    void filtered(PodFacts pod) {
+        consulted.record(pod.uid(), pod.schedulerName(), true);
     }
 
     ExtenderDecoder decoder() {

@@ -27,12 +27,15 @@ public final class ConsultedPods {
         this.uids = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(remember).build();
     }
 
-    /** kube-scheduler asked about this pod (a filter, prioritize or preempt call). */
-    public void record(String uid, String schedulerName) {
+    /**
+     * kube-scheduler asked about this pod (a filter, prioritize or preempt call); {@code filtered} when
+     * osfit answered its filter with a verdict, so that kube-scheduler chose among the nodes osfit passed.
+     */
+    public void record(String uid, String schedulerName, boolean filtered) {
         if (uid == null || uid.isEmpty() || uid.length() > 64) {
             return;
         }
-        uids.put(uid, Boolean.TRUE);
+        uids.asMap().merge(uid, filtered, Boolean::logicalOr);
         String scheduler = schedulerName == null || schedulerName.isEmpty() ? DEFAULT_SCHEDULER : schedulerName;
         if (schedulers.size() < MAX_SCHEDULERS && scheduler.length() <= 253) {
             schedulers.add(scheduler);
@@ -42,6 +45,11 @@ public final class ConsultedPods {
     /** True when osfit was asked about this pod within the remembered time. */
     public boolean consulted(String uid) {
         return uid != null && uids.getIfPresent(uid) != null;
+    }
+
+    /** True when osfit answered this pod's filter with a verdict within the remembered time. */
+    public boolean filtered(String uid) {
+        return uid != null && Boolean.TRUE.equals(uids.getIfPresent(uid));
     }
 
     /** True when a scheduler of this name has asked osfit about some pod: it has osfit as its extender. */

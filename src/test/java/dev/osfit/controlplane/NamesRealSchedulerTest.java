@@ -102,12 +102,21 @@ class NamesRealSchedulerTest extends RealSchedulerScenarios {
         awaitOsfit();
         double incompatible = meters.find("osfit.placement.audit").tag("outcome", "incompatible").counter().count();
         double notConsulted = meters.find("osfit.placement.audit").tag("outcome", "not_consulted").counter().count();
+        double compatible = meters.find("osfit.placement.audit").tag("outcome", "compatible").counter().count();
+        double filtered = meters.find("osfit.placement.audit").tag("outcome", "filtered").counter().count();
         // A scheduler profile of this test's own, so that only its pods are scheduled while osfit is out of reach.
         try (KubeScheduler scheduler = KubeScheduler.start(plane, schedulerConfig(), "http://127.0.0.1:" + port, BYPASS)) {
             assertThat(kube.createPod("bypass", linuxOnly(Kube.pod("through-osfit", Map.of(ANNOTATION, NGINX + " linux/amd64"), NGINX))).status())
                     .isEqualTo(201);
             assertThat(kube.waitBound("bypass", "through-osfit", Duration.ofSeconds(30))).as("log:%n%s", scheduler.log()).isNotNull();
         }
+        // osfit answered its filter: counted as such, and not read back from the API server (no compatible check).
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (meters.find("osfit.placement.audit").tag("outcome", "filtered").counter().count() < filtered + 1 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(meters.find("osfit.placement.audit").tag("outcome", "filtered").counter().count()).isEqualTo(filtered + 1);
+        assertThat(meters.find("osfit.placement.audit").tag("outcome", "compatible").counter().count()).isEqualTo(compatible);
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
