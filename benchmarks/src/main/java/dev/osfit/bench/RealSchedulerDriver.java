@@ -1,13 +1,10 @@
 package dev.osfit.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.osfit.controlplane.ControlPlane;
 import dev.osfit.controlplane.Kube;
 import dev.osfit.controlplane.KubeScheduler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,20 +26,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * osfit inside the real kube-scheduler v1.32.5 and API server (the tests' control-plane harness): the
- * same pods scheduled with no extender, with an extender that does nothing (the protocol's floor, written
- * here: it echoes the node names and scores nothing), and with osfit in cluster mode, interleaved
+ * same pods scheduled with no extender, with the cheapest extender that makes osfit's decisions
+ * ({@link NoopExtender}: the floor), and with osfit in cluster mode, interleaved
  * (A B C, A B C, ...), the no-op and osfit each a process of its own, each run on fresh etcd with the same nodes (10% Windows Server 2022) and
  * {@code scheduler-config/osfit-names.yaml} (percentageOfNodesToScore 100, names mode). Measured per run:
  * pods bound per second between the first and the last binding (from kube-scheduler's own log lines),
  * and the CPU (user + system, from /proc) that osfit or the no-op extender, and kube-scheduler, spent
- * per bound pod over the same interval.
+ * per bound pod over the same interval, and the extender's by group of threads (event loops, informers, GC, JIT).
  *
  * <pre>
  * mvn -B -q install -DskipTests && cd benchmarks && mvn -B -q package && \
@@ -57,7 +52,7 @@ public final class RealSchedulerDriver {
 
     /** One run's figures. */
     record Run(String setup, int round, int nodes, int pods, double seconds, double podsPerSecond, double extenderCpuMsPerPod,
-               double schedulerCpuMsPerPod) {
+               double schedulerCpuMsPerPod, Map<String, Double> extenderCpuMsPerPodByThreads) {
     }
 
     static final String NAMESPACE = "bench";
@@ -68,14 +63,6 @@ public final class RealSchedulerDriver {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("--noop")) {
-            // The no-op extender's own process: its port on the first line, then it serves until it is stopped.
-            HttpServer server = noopExtender();
-            System.out.println(server.getAddress().getPort());
-            System.out.flush();
-            Thread.currentThread().join();
-            return;
-        }
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -113,7 +100,8 @@ public final class RealSchedulerDriver {
         out.put("machine", Machine.cpuSlug());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("what", "kube-scheduler v1.32.5, names mode, percentageOfNodesToScore 100, " + nodes + " nodes (10% Windows), " + pods
-                + " small Linux pods per run, runs interleaved on fresh etcd");
+                + " small Linux pods per run measured after " + Integer.getInteger("osfit.bench.warmup", 500)
+                + " warm-up pods, runs interleaved on fresh etcd");
         out.put("summary", summary);
         out.put("runs", runs);
         Path results = Path.of("results");
@@ -154,9 +142,12 @@ public final class RealSchedulerDriver {
             String url = null;
             long extenderPid = -1;
             if (setup == Setup.NOOP) {
-                // A process of its own, like any extender: in this JVM it would share the CPU with the pod creators.
+                // A process of its own, like any extender, failing the Windows nodes as osfit does for these pods.
+                Path windows = plane.dir().resolve("windows-nodes.txt");
+                Files.write(windows, java.util.stream.IntStream.range(0, nodeCount).filter(i -> i % 10 == 0)
+                        .mapToObj(i -> String.format(Locale.ROOT, "node-%04d", i)).toList());
                 noop = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                        System.getProperty("java.class.path"), RealSchedulerDriver.class.getName(), "--noop")
+                        System.getProperty("java.class.path"), NoopExtender.class.getName(), windows.toString())
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 String port = new java.io.BufferedReader(new java.io.InputStreamReader(noop.getInputStream(), StandardCharsets.UTF_8)).readLine();
                 url = "http://127.0.0.1:" + port;
@@ -164,7 +155,9 @@ public final class RealSchedulerDriver {
             } else if (setup == Setup.OSFIT) {
                 // -Dosfit.bench.jfr=DIR records a JFR profile of each osfit run there (settings=profile), for where the CPU goes.
                 String jfr = System.getProperty("osfit.bench.jfr");
-                String jvm = "-Xms512m -Xmx512m" + (jfr == null ? "" : " -XX:StartFlightRecording=settings=profile,filename="
+                // -Dosfit.bench.osfit-jvm="..." adds JVM options of one's own (a JIT log, another GC).
+                String jvm = "-Xms512m -Xmx512m" + (System.getProperty("osfit.bench.osfit-jvm", "").isBlank() ? ""
+                        : " " + System.getProperty("osfit.bench.osfit-jvm").trim()) + (jfr == null ? "" : " -XX:StartFlightRecording=settings=profile,filename="
                         + Path.of(jfr).toAbsolutePath().resolve("osfit-round" + round + ".jfr"));
                 osfit = OsfitProcess.start(jar, jvm, plane.dir().resolve("osfit.log"), "--osfit.nodes.source=cluster",
                         "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(), "--osfit.registry.enabled=false");
@@ -176,16 +169,38 @@ public final class RealSchedulerDriver {
             kube.namespace(NAMESPACE);
             LogTail bindings = new LogTail(scheduler.logFile());
             long before = bindings.count();
-            List<Future<?>> creates = new ArrayList<>();
-            for (int i = 0; i < podCount; i++) {
-                ObjectNode pod = Kube.pod(String.format(Locale.ROOT, "p-%05d", i), Map.of("osfit.dev/image-platforms", "* linux/amd64 linux/arm64"),
-                        "registry.k8s.io/pause:3.10");
-                ((ObjectNode) pod.get("spec").get("containers").get(0)).putObject("resources").putObject("requests")
-                        .put("cpu", "10m").put("memory", "16Mi");
-                creates.add(pool.submit(() -> kube.createPod(NAMESPACE, pod)));
+            // Warm-up pods first, bound and not counted: osfit runs for days, and its JIT's first minute is not what a pod costs.
+            int warmup = Integer.getInteger("osfit.bench.warmup", 500);
+            if (warmup > 0) {
+                List<Future<?>> warming = createPods(kube, pool, "w", warmup);
+                long warmed = 0;
+                long warmDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (warmed < warmup && System.nanoTime() < warmDeadline) {
+                    warmed += bindings.newBindingTimes().size();
+                    Thread.sleep(50);
+                }
+                for (Future<?> f : warming) {
+                    f.get();
+                }
+                if (warmed < warmup) {
+                    throw new IllegalStateException(setup + ": only " + warmed + " of " + warmup + " warm-up pods bound in 5 minutes");
+                }
             }
+            long createStart = System.nanoTime();
+            List<Future<?>> creates = createPods(kube, pool, "p", podCount);
+            pool.submit(() -> {
+                for (Future<?> f : creates) {
+                    try {
+                        f.get();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "  %s: %d pods created in %.1f s%n", setup, podCount, (System.nanoTime() - createStart) / 1e9);
+            });
             // CPU at the first binding and at the last, sampled every 50 ms while watching the log.
             long[] cpuFirst = null;
+            Map<String, Long> threadsFirst = Map.of();
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             String firstAt = null;
             String lastAt = null;
@@ -196,6 +211,7 @@ public final class RealSchedulerDriver {
                     if (firstAt == null) {
                         firstAt = times.get(0);
                         cpuFirst = cpu(extenderPid, scheduler.pid());
+                        threadsFirst = extenderPid > 0 ? threadTicks(extenderPid) : Map.of();
                     }
                     bound += times.size();
                     lastAt = times.get(times.size() - 1);
@@ -205,6 +221,7 @@ public final class RealSchedulerDriver {
                 }
             }
             long[] cpuLast = cpu(extenderPid, scheduler.pid());
+            Map<String, Long> threadsLast = extenderPid > 0 ? threadTicks(extenderPid) : Map.of();
             for (Future<?> f : creates) {
                 f.get();
             }
@@ -214,8 +231,16 @@ public final class RealSchedulerDriver {
             }
             double seconds = seconds(firstAt, lastAt);
             // A tick is 10 ms of CPU.
+            Map<String, Double> byThreads = new java.util.TreeMap<>();
+            for (Map.Entry<String, Long> e : threadsLast.entrySet()) {
+                double ms = (e.getValue() - threadsFirst.getOrDefault(e.getKey(), 0L)) * 10.0 / podCount;
+                if (ms >= 0.01) {
+                    byThreads.put(e.getKey(), Math.round(ms * 100) / 100.0);
+                }
+            }
             return new Run(setup.name(), round, nodeCount, podCount, seconds, (podCount - 1) / seconds,
-                    setup == Setup.NONE ? 0 : (cpuLast[0] - cpuFirst[0]) * 10.0 / podCount, (cpuLast[1] - cpuFirst[1]) * 10.0 / podCount);
+                    setup == Setup.NONE ? 0 : (cpuLast[0] - cpuFirst[0]) * 10.0 / podCount, (cpuLast[1] - cpuFirst[1]) * 10.0 / podCount,
+                    byThreads);
         } finally {
             if (scheduler != null) {
                 scheduler.close();
@@ -231,6 +256,19 @@ public final class RealSchedulerDriver {
         }
     }
 
+    /** Creates small Linux pods (8 at a time), named prefix-00000 and up. */
+    static List<Future<?>> createPods(Kube kube, ExecutorService pool, String prefix, int count) {
+        List<Future<?>> creates = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ObjectNode pod = Kube.pod(String.format(Locale.ROOT, "%s-%05d", prefix, i), Map.of("osfit.dev/image-platforms", "* linux/amd64 linux/arm64"),
+                    "registry.k8s.io/pause:3.10");
+            ((ObjectNode) pod.get("spec").get("containers").get(0)).putObject("resources").putObject("requests")
+                    .put("cpu", "10m").put("memory", "16Mi");
+            creates.add(pool.submit(() -> kube.createPod(NAMESPACE, pod)));
+        }
+        return creates;
+    }
+
     /** Seconds between two of kube-scheduler's log times (HH:mm:ss.SSSSSS, the same day or the next). */
     static double seconds(String first, String last) {
         DateTimeFormatter f = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
@@ -244,62 +282,32 @@ public final class RealSchedulerDriver {
         return new long[] {extenderPid > 0 ? ticks(extenderPid) : 0, ticks(schedulerPid)};
     }
 
+    /**
+     * CPU ticks of each group of the process's threads: the thread name with its numbers dropped
+     * ("reactor-http-epoll-2" and "-3" are one group: the event loops that serve the verbs).
+     */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return out;
+    }
+
     static long ticks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After the command: state is field 3, utime 14 and stime 15 (1-based), so 11 and 12 here.
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
-
-    /**
-     * The protocol's floor: filter answers the names it was sent, prioritize no scores. It reads the request
-     * with a streaming parser, as any extender must, and does nothing else.
-     */
-    static HttpServer noopExtender() throws IOException {
-        // Without TCP_NODELAY the JDK's server waits on delayed ACKs: about 40 ms a call, which is no floor at all.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.createContext("/", exchange -> {
-            byte[] answer;
-            try (InputStream in = exchange.getRequestBody()) {
-                if (exchange.getRequestURI().getPath().endsWith("/filter")) {
-                    List<String> names = names(in.readAllBytes());
-                    answer = ("{\"NodeNames\":" + JSON.writeValueAsString(names) + ",\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}")
-                            .getBytes(StandardCharsets.UTF_8);
-                } else {
-                    in.readAllBytes();
-                    answer = "[]".getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
-        return server;
-    }
-
-    /** The NodeNames of an ExtenderArgs. */
-    static List<String> names(byte[] body) {
-        List<String> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.PROPERTY_NAME && "NodeNames".equalsIgnoreCase(p.currentName())) {
-                    if (p.nextToken() == JsonToken.START_ARRAY) {
-                        while (p.nextToken() == JsonToken.VALUE_STRING) {
-                            out.add(p.getString());
-                        }
-                    }
-                } else if (t == JsonToken.PROPERTY_NAME && "Pod".equalsIgnoreCase(p.currentName())) {
-                    p.nextToken();
-                    p.skipChildren();
-                }
-            }
-        }
-        return out;
     }
 
     static void awaitReady(String base) throws Exception {
