@@ -25,8 +25,10 @@ public final class KubeScheduler implements AutoCloseable {
     private final ControlPlane plane;
     private final Process process;
     private final String name;
+    private final int port;
 
-    private KubeScheduler(ControlPlane plane, Process process, String name) {
+    private KubeScheduler(ControlPlane plane, Process process, String name, int port) {
+        this.port = port;
         this.plane = plane;
         this.process = process;
         this.name = name;
@@ -84,7 +86,7 @@ public final class KubeScheduler implements AutoCloseable {
             plane.waitFor(name, Duration.ofSeconds(60), () -> http.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + port + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200, p);
-            return new KubeScheduler(plane, p, name);
+            return new KubeScheduler(plane, p, name, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,12 +113,27 @@ public final class KubeScheduler implements AutoCloseable {
         }
     }
 
-    /** The last lines of its log, for a failure message. */
     /** The kube-scheduler process (for its CPU time). */
     public long pid() {
         return process.pid();
     }
 
+    /** kube-scheduler's own Prometheus metrics (its secure port, read as the admin). */
+    public String metrics() {
+        try {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(insecure()).build();
+            return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/metrics"))
+                    .header("Authorization", "Bearer " + ControlPlane.ADMIN_TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last lines of its log, for a failure message. */
     public String log() {
         return plane.tail(name);
     }

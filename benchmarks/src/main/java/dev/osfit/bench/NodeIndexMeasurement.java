@@ -83,8 +83,15 @@ public final class NodeIndexMeasurement {
             port = s.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "--server.port=" + port,
-                "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp))
+        // -Dosfit.bench.osfit-jvm="..." adds JVM options (a class-data-sharing archive, for one).
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        String extra = System.getProperty("osfit.bench.osfit-jvm", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split(" +")));
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
+                "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp)));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit-" + count + ".log").toFile());
         String base = "http://127.0.0.1:" + port;
         long t0 = System.nanoTime();

@@ -52,7 +52,8 @@ public final class RealSchedulerDriver {
 
     /** One run's figures. */
     record Run(String setup, int round, int nodes, int pods, double seconds, double podsPerSecond, double extenderCpuMsPerPod,
-               double schedulerCpuMsPerPod, Map<String, Double> extenderCpuMsPerPodByThreads) {
+               double schedulerCpuMsPerPod, Map<String, Double> extenderCpuMsPerPodByThreads, Map<String, Double> osfitHandlerMsPerPodByVerb,
+               double schedulerAlgorithmMsPerPod) {
     }
 
     static final String NAMESPACE = "bench";
@@ -78,8 +79,10 @@ public final class RealSchedulerDriver {
             for (Setup setup : setups) {
                 Run run = run(setup, round, nodes, pods, jar);
                 runs.add(run);
-                System.out.printf(Locale.ROOT, "round %d %-5s %6.1f pods/s  extender %.2f ms CPU/pod  kube-scheduler %.2f ms CPU/pod  (%.1f s)%n",
-                        round, setup, run.podsPerSecond(), run.extenderCpuMsPerPod(), run.schedulerCpuMsPerPod(), run.seconds());
+                System.out.printf(Locale.ROOT, "round %d %-5s %6.1f pods/s  extender %.2f ms CPU/pod  kube-scheduler %.2f ms CPU/pod, "
+                                + "algorithm %.2f ms/pod  (%.1f s)  %s %s%n", round, setup, run.podsPerSecond(), run.extenderCpuMsPerPod(),
+                        run.schedulerCpuMsPerPod(), run.schedulerAlgorithmMsPerPod(), run.seconds(), run.extenderCpuMsPerPodByThreads(),
+                        run.osfitHandlerMsPerPodByVerb());
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -201,6 +204,8 @@ public final class RealSchedulerDriver {
             // CPU at the first binding and at the last, sampled every 50 ms while watching the log.
             long[] cpuFirst = null;
             Map<String, Long> threadsFirst = Map.of();
+            Map<String, Double> verbsFirst = Map.of();
+            double[] algorithmFirst = {0, 0};
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             String firstAt = null;
             String lastAt = null;
@@ -212,6 +217,8 @@ public final class RealSchedulerDriver {
                         firstAt = times.get(0);
                         cpuFirst = cpu(extenderPid, scheduler.pid());
                         threadsFirst = extenderPid > 0 ? threadTicks(extenderPid) : Map.of();
+                        verbsFirst = osfit != null ? verbSeconds(osfit.base()) : Map.of();
+                        algorithmFirst = algorithmSeconds(scheduler.metrics());
                     }
                     bound += times.size();
                     lastAt = times.get(times.size() - 1);
@@ -222,6 +229,8 @@ public final class RealSchedulerDriver {
             }
             long[] cpuLast = cpu(extenderPid, scheduler.pid());
             Map<String, Long> threadsLast = extenderPid > 0 ? threadTicks(extenderPid) : Map.of();
+            Map<String, Double> verbsLast = osfit != null ? verbSeconds(osfit.base()) : Map.of();
+            double[] algorithmLast = algorithmSeconds(scheduler.metrics());
             for (Future<?> f : creates) {
                 f.get();
             }
@@ -238,9 +247,13 @@ public final class RealSchedulerDriver {
                     byThreads.put(e.getKey(), Math.round(ms * 100) / 100.0);
                 }
             }
+            Map<String, Double> byVerb = new java.util.TreeMap<>();
+            for (Map.Entry<String, Double> e : verbsLast.entrySet()) {
+                byVerb.put(e.getKey(), Math.round((e.getValue() - verbsFirst.getOrDefault(e.getKey(), 0.0)) * 1e5 / podCount) / 100.0);
+            }
             return new Run(setup.name(), round, nodeCount, podCount, seconds, (podCount - 1) / seconds,
                     setup == Setup.NONE ? 0 : (cpuLast[0] - cpuFirst[0]) * 10.0 / podCount, (cpuLast[1] - cpuFirst[1]) * 10.0 / podCount,
-                    byThreads);
+                    byThreads, byVerb, Math.round((algorithmLast[0] - algorithmFirst[0]) * 1e5 / Math.max(1, algorithmLast[1] - algorithmFirst[1])) / 100.0);
         } finally {
             if (scheduler != null) {
                 scheduler.close();
@@ -260,13 +273,18 @@ public final class RealSchedulerDriver {
     static List<Future<?>> createPods(Kube kube, ExecutorService pool, String prefix, int count) {
         List<Future<?>> creates = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ObjectNode pod = Kube.pod(String.format(Locale.ROOT, "%s-%05d", prefix, i), Map.of("osfit.dev/image-platforms", "* linux/amd64 linux/arm64"),
-                    "registry.k8s.io/pause:3.10");
-            ((ObjectNode) pod.get("spec").get("containers").get(0)).putObject("resources").putObject("requests")
-                    .put("cpu", "10m").put("memory", "16Mi");
+            ObjectNode pod = pod(String.format(Locale.ROOT, "%s-%05d", prefix, i));
             creates.add(pool.submit(() -> kube.createPod(NAMESPACE, pod)));
         }
         return creates;
+    }
+
+    /** A small Linux pod whose image's platforms are in its annotation (no registry involved). */
+    static ObjectNode pod(String name) {
+        ObjectNode pod = Kube.pod(name, Map.of("osfit.dev/image-platforms", "* linux/amd64 linux/arm64"), "registry.k8s.io/pause:3.10");
+        ((ObjectNode) pod.get("spec").get("containers").get(0)).putObject("resources").putObject("requests")
+                .put("cpu", "10m").put("memory", "16Mi");
+        return pod;
     }
 
     /** Seconds between two of kube-scheduler's log times (HH:mm:ss.SSSSSS, the same day or the next). */
@@ -301,6 +319,42 @@ public final class RealSchedulerDriver {
             }
         }
         return out;
+    }
+
+    /**
+     * Seconds osfit's handlers spent per verb so far (the sum of {@code osfit_extender_requests_seconds}:
+     * request read to answer handed to Netty, on an event loop that nothing blocks, so close to its CPU).
+     */
+    static Map<String, Double> verbSeconds(String base) throws IOException, InterruptedException {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        Pattern sum = Pattern.compile("^osfit_extender_requests_seconds_sum\\{.*verb=\"([a-z]+)\".*} ([0-9.eE+-]+)$");
+        for (String line : text.split("\n")) {
+            Matcher m = sum.matcher(line);
+            if (m.find()) {
+                out.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * From kube-scheduler's own metrics: the seconds its scheduling algorithm took in all (filter and score,
+     * plugins and extenders) and how many times it ran. Against the same figure without an extender, the
+     * difference is the extender calls' share of each scheduling cycle, as kube-scheduler saw it.
+     */
+    static double[] algorithmSeconds(String metrics) {
+        double sum = 0;
+        double count = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("scheduler_scheduling_algorithm_duration_seconds_sum")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("scheduler_scheduling_algorithm_duration_seconds_count")) {
+                count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return new double[] {sum, count};
     }
 
     static long ticks(long pid) throws IOException {

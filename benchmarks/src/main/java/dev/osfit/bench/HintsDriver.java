@@ -1,0 +1,253 @@
+package dev.osfit.bench;
+
+import dev.osfit.config.TestCertificates;
+import dev.osfit.controlplane.ControlPlane;
+import dev.osfit.controlplane.Kube;
+import dev.osfit.controlplane.KubeScheduler;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Placement hints alone, through the real API server v1.32.5 and kube-scheduler: pods created per second
+ * with no webhook, with the webhook floor ({@link NoopWebhook}: admits without a patch) and with osfit's
+ * webhook (the shipped MutatingWebhookConfiguration, pointed at it), then the same pods scheduled by
+ * kube-scheduler with the shipped {@code hints-only.yaml} (no extender): pods bound per second, osfit's
+ * hinted pods against the unhinted ones. Interleaved (A B C, A B C, ...) on fresh etcd with 1000 nodes (10%
+ * Windows); 8 client threads create the pods; before the measured pods, dry-run creates warm the webhook
+ * (they pass admission and are not stored). Also the webhook's CPU per created pod (from /proc).
+ *
+ * <pre>
+ * mvn -B -q install -DskipTests && cd benchmarks && mvn -B -q package && \
+ *   OSFIT_K8S_ASSETS=... java -Dosfit.project.dir=.. -cp target/classes:$(cat target/classpath.txt) \
+ *   dev.osfit.bench.HintsDriver 1000 2000 3
+ * </pre>
+ * Writes {@code results/hints-DATE.json} when every setup ran; a run of some setups writes to the temporary directory.
+ */
+public final class HintsDriver {
+
+    enum Setup { NONE, NOOP, OSFIT }
+
+    record Run(String setup, int round, int pods, double createSeconds, double createdPerSecond, double webhookCpuMsPerPod,
+               int hinted, double bindSeconds, double boundPerSecond) {
+    }
+
+    static final String WEBHOOK = "osfit-placement-hints";
+
+    private HintsDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        List<Setup> setups = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Setup::valueOf).toList() : List.of(Setup.values());
+        Path jar;
+        try (var files = Files.list(ControlPlane.projectDir().resolve("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no osfit exec jar in ../target: mvn -B -q install -DskipTests first"));
+        }
+        List<Run> runs = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (Setup setup : setups) {
+                Run run = run(setup, round, nodes, pods, jar);
+                runs.add(run);
+                System.out.printf(Locale.ROOT, "round %d %-5s created %6.1f pods/s (webhook %.2f ms CPU/pod, %d hinted)  bound %5.1f pods/s%n",
+                        round, setup, run.createdPerSecond(), run.webhookCpuMsPerPod(), run.hinted(), run.boundPerSecond());
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (Setup s : Setup.values()) {
+            List<Run> of = runs.stream().filter(r -> r.setup().equals(s.name())).toList();
+            summary.put(s.name().toLowerCase(Locale.ROOT), Map.of(
+                    "createdPerSecondMean", RealSchedulerDriver.mean(of.stream().mapToDouble(Run::createdPerSecond).toArray()),
+                    "boundPerSecondMean", RealSchedulerDriver.mean(of.stream().mapToDouble(Run::boundPerSecond).toArray()),
+                    "webhookCpuMsPerPodMean", RealSchedulerDriver.mean(of.stream().mapToDouble(Run::webhookCpuMsPerPod).toArray())));
+        }
+        double createdOsfit = mean(runs, Setup.OSFIT, Run::createdPerSecond);
+        double createdNoop = mean(runs, Setup.NOOP, Run::createdPerSecond);
+        double boundOsfit = mean(runs, Setup.OSFIT, Run::boundPerSecond);
+        double boundNone = mean(runs, Setup.NONE, Run::boundPerSecond);
+        summary.put("createdOsfitOverNoopWebhook", createdOsfit / createdNoop);
+        summary.put("boundWithHintsOverNone", boundOsfit / boundNone);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("date", LocalDate.now().toString());
+        out.put("machine", Machine.cpuSlug());
+        out.put("cpus", Runtime.getRuntime().availableProcessors());
+        out.put("what", "kube-apiserver and kube-scheduler v1.32.5, hints only (hints-only.yaml, no extender), " + nodes
+                + " nodes (10% Windows), " + pods + " small Linux pods created by 8 threads per run after "
+                + Integer.getInteger("osfit.bench.warmup", 1000) + " dry-run creates, runs interleaved on fresh etcd");
+        out.put("summary", summary);
+        out.put("runs", runs);
+        Path file = setups.size() == Setup.values().length ? Path.of("results", "hints-" + LocalDate.now() + ".json")
+                : Path.of(System.getProperty("java.io.tmpdir"), "hints-" + String.join("-", args[3].split(",")) + ".json");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, RealSchedulerDriver.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        System.out.printf(Locale.ROOT, "created: osfit / webhook floor %.2f (%.1f / %.1f pods/s); bound: with hints / none %.2f (%.1f / %.1f); written to %s%n",
+                createdOsfit / createdNoop, createdOsfit, createdNoop, boundOsfit / boundNone, boundOsfit, boundNone, file);
+    }
+
+    static double mean(List<Run> runs, Setup setup, java.util.function.ToDoubleFunction<Run> f) {
+        return RealSchedulerDriver.mean(runs.stream().filter(r -> r.setup().equals(setup.name())).mapToDouble(f).toArray());
+    }
+
+    static Run run(Setup setup, int round, int nodeCount, int podCount, Path jar) throws Exception {
+        ControlPlane plane = ControlPlane.startNew();
+        Process noop = null;
+        OsfitProcess osfit = null;
+        KubeScheduler scheduler = null;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            Kube kube = plane.kube();
+            List<Future<?>> work = new ArrayList<>();
+            for (int i = 0; i < nodeCount; i++) {
+                String name = String.format(Locale.ROOT, "node-%04d", i);
+                boolean windows = i % 10 == 0;
+                work.add(pool.submit(() -> kube.node(name, windows ? "windows" : "linux", "amd64", windows ? "10.0.20348.2966" : null)));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            kube.namespace(RealSchedulerDriver.NAMESPACE);
+            long webhookPid = -1;
+            if (setup != Setup.NONE) {
+                Path tls = Files.createDirectories(plane.dir().resolve("webhook-tls"));
+                TestCertificates.Issued serving = plane.ca().sign("osfit-webhook");
+                Files.writeString(tls.resolve("tls.crt"), serving.certificatePem());
+                Files.writeString(tls.resolve("tls.key"), serving.keyPem());
+                int port;
+                if (setup == Setup.NOOP) {
+                    noop = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                            System.getProperty("java.class.path"), NoopWebhook.class.getName(), tls.resolve("tls.crt").toString(),
+                            tls.resolve("tls.key").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    port = Integer.parseInt(new BufferedReader(new InputStreamReader(noop.getInputStream(), StandardCharsets.UTF_8)).readLine().trim());
+                    webhookPid = noop.pid();
+                } else {
+                    port = ControlPlane.freePort();
+                    osfit = OsfitProcess.start(jar, "-Xms512m -Xmx512m", plane.dir().resolve("osfit.log"), "--spring.profiles.active=webhook",
+                            "--osfit.admission.port=" + port, "--osfit.admission.tls-dir=" + tls, "--osfit.nodes.source=cluster",
+                            "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(), "--osfit.registry.enabled=false");
+                    RealSchedulerDriver.awaitReady(osfit.base());
+                    webhookPid = osfit.pid();
+                }
+                register(plane, port);
+            }
+            // Warm-up: dry-run creates pass admission (the webhook has no side effects) and store nothing.
+            int warmup = Integer.getInteger("osfit.bench.warmup", 1000);
+            List<Future<?>> warming = new ArrayList<>();
+            for (int i = 0; i < warmup; i++) {
+                ObjectNode pod = RealSchedulerDriver.pod("warm-" + i);
+                warming.add(pool.submit(() -> kube.send("POST", "/api/v1/namespaces/" + RealSchedulerDriver.NAMESPACE + "/pods?dryRun=All",
+                        "application/json", pod)));
+            }
+            for (Future<?> f : warming) {
+                f.get();
+            }
+            if (setup == Setup.OSFIT) {
+                awaitHinted(kube);
+            }
+            long cpuBefore = webhookPid > 0 ? RealSchedulerDriver.ticks(webhookPid) : 0;
+            long start = System.nanoTime();
+            List<Future<Kube.Answer>> creates = new ArrayList<>();
+            for (int i = 0; i < podCount; i++) {
+                ObjectNode pod = RealSchedulerDriver.pod(String.format(Locale.ROOT, "p-%05d", i));
+                creates.add(pool.submit(() -> kube.createPod(RealSchedulerDriver.NAMESPACE, pod)));
+            }
+            int hinted = 0;
+            for (Future<Kube.Answer> f : creates) {
+                Kube.Answer a = f.get();
+                if (a.status() != 201) {
+                    throw new IllegalStateException(setup + ": a pod was not created: " + a.status() + " " + a.body());
+                }
+                if (a.body().path("metadata").path("annotations").path("osfit.dev/placement").asString("").startsWith("hinted: ")) {
+                    hinted++;
+                }
+            }
+            double createSeconds = (System.nanoTime() - start) / 1e9;
+            long cpuAfter = webhookPid > 0 ? RealSchedulerDriver.ticks(webhookPid) : 0;
+            if (setup == Setup.OSFIT && hinted != podCount) {
+                throw new IllegalStateException("osfit hinted " + hinted + " of " + podCount + " pods");
+            }
+
+            // Then kube-scheduler, hints only, schedules what was created.
+            scheduler = KubeScheduler.start(plane, "hints-only.yaml", null);
+            RealSchedulerDriver.LogTail bindings = new RealSchedulerDriver.LogTail(scheduler.logFile());
+            String firstAt = null;
+            String lastAt = null;
+            long bound = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (bound < podCount && System.nanoTime() < deadline) {
+                List<String> times = bindings.newBindingTimes();
+                if (!times.isEmpty()) {
+                    firstAt = firstAt == null ? times.get(0) : firstAt;
+                    bound += times.size();
+                    lastAt = times.get(times.size() - 1);
+                }
+                Thread.sleep(50);
+            }
+            if (bound < podCount) {
+                throw new IllegalStateException(setup + ": only " + bound + " of " + podCount + " pods bound in 10 minutes");
+            }
+            double bindSeconds = RealSchedulerDriver.seconds(firstAt, lastAt);
+            return new Run(setup.name(), round, podCount, createSeconds, podCount / createSeconds,
+                    webhookPid > 0 ? (cpuAfter - cpuBefore) * 10.0 / podCount : 0, hinted, bindSeconds, (podCount - 1) / bindSeconds);
+        } finally {
+            pool.shutdownNow();
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            if (osfit != null) {
+                osfit.close();
+            }
+            if (noop != null) {
+                noop.destroy();
+                noop.waitFor();
+            }
+            plane.close();
+        }
+    }
+
+    /** The shipped webhook configuration, its service reference replaced by this port and the plane's CA. */
+    @SuppressWarnings("unchecked")
+    static void register(ControlPlane plane, int port) throws Exception {
+        Map<String, Object> config = new Yaml().load(Files.readString(ControlPlane.projectDir().resolve("manifests/components/webhook/mutatingwebhook.yaml")));
+        ((Map<String, Object>) config.get("metadata")).remove("annotations");
+        for (Map<String, Object> webhook : (List<Map<String, Object>>) config.get("webhooks")) {
+            webhook.put("clientConfig", Map.of("url", "https://127.0.0.1:" + port + "/admission/pods",
+                    "caBundle", Base64.getEncoder().encodeToString(plane.ca().certificatePem().getBytes(StandardCharsets.US_ASCII))));
+        }
+        Kube.Answer a = plane.kube().create("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", config);
+        if (a.status() != 201) {
+            throw new IllegalStateException("webhook not registered: " + a.status() + " " + a.body());
+        }
+    }
+
+    /** osfit hints once its node index has the nodes; until then pods pass unchanged. */
+    static void awaitHinted(Kube kube) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Kube.Answer probe = kube.send("POST", "/api/v1/namespaces/" + RealSchedulerDriver.NAMESPACE + "/pods?dryRun=All", "application/json",
+                    RealSchedulerDriver.pod("probe"));
+            if (probe.body().path("metadata").path("annotations").path("osfit.dev/placement").asString("").startsWith("hinted: ")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("osfit's webhook gave no hint within 60 s");
+    }
+}
