@@ -94,8 +94,10 @@ public final class HintsDriver {
                 + Integer.getInteger("osfit.bench.warmup", 1000) + " dry-run creates, runs interleaved on fresh etcd");
         out.put("summary", summary);
         out.put("runs", runs);
-        Path file = setups.size() == Setup.values().length ? Path.of("results", "hints-" + LocalDate.now() + ".json")
-                : Path.of(System.getProperty("java.io.tmpdir"), "hints-" + String.join("-", args[3].split(",")) + ".json");
+        // A run of some setups only, or of fewer than three rounds (a trial), must not overwrite the published comparison.
+        Path file = setups.size() == Setup.values().length && rounds >= 3 ? Path.of("results", "hints-" + LocalDate.now() + ".json")
+                : Path.of(System.getProperty("java.io.tmpdir"), "hints-" + setups.stream().map(Enum::name)
+                        .collect(java.util.stream.Collectors.joining("-")) + ".json");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, RealSchedulerDriver.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         System.out.printf(Locale.ROOT, "created: osfit / webhook floor %.2f (%.1f / %.1f pods/s); bound: with hints / none %.2f (%.1f / %.1f); written to %s%n",

@@ -85,9 +85,13 @@ public final class NoopExtender {
                     answer.write('[');
                     answer.write(']');
                 }
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + answer.size() + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                answer.writeTo(out);
+                // Status line, headers and body in one write: one segment for the client to wake up to.
+                byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + answer.size() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                byte[] whole = new byte[head.length + answer.size()];
+                System.arraycopy(head, 0, whole, 0, head.length);
+                System.arraycopy(answer.buffer(), 0, whole, head.length, answer.size());
+                out.write(whole);
                 out.flush();
             }
         } catch (IOException | RuntimeException closed) {
@@ -155,6 +159,10 @@ public final class NoopExtender {
     static final class Answer extends ByteArrayOutputStream {
         Answer() {
             super(64 * 1024);
+        }
+
+        byte[] buffer() {
+            return buf;
         }
     }
 }

@@ -109,9 +109,10 @@ public final class RealSchedulerDriver {
         out.put("runs", runs);
         Path results = Path.of("results");
         Files.createDirectories(results);
-        // A run of some setups only (a profile) must not overwrite the published comparison.
-        Path file = setups.size() == Setup.values().length ? results.resolve("real-scheduler-" + LocalDate.now() + ".json")
-                : Path.of(System.getProperty("java.io.tmpdir"), "real-scheduler-" + String.join("-", args[3].split(",")) + ".json");
+        // A run of some setups only, or of fewer than three rounds (a profile, a trial), must not overwrite the published comparison.
+        Path file = setups.size() == Setup.values().length && rounds >= 3 ? results.resolve("real-scheduler-" + LocalDate.now() + ".json")
+                : Path.of(System.getProperty("java.io.tmpdir"), "real-scheduler-" + setups.stream().map(Enum::name)
+                        .collect(java.util.stream.Collectors.joining("-")) + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         System.out.printf(Locale.ROOT, "osfit / no-op extender: %.2f (mean pods/s %.1f / %.1f); no-op / none: %.2f; written to %s%n",
                 osfit / noop, osfit, noop, noop / none, file);
