@@ -68,6 +68,7 @@ class AdmissionHandler {
                 .register(meters);
     }
 
+    /** On the main port, through WebFlux (the webhook's own port reads the body itself: {@link WebhookServer}). */
     Mono<ServerResponse> handle(ServerRequest request) {
         if (!properties.enabled()) {
             return ServerResponse.notFound().build();
@@ -80,34 +81,52 @@ class AdmissionHandler {
         // Read here, under osfit.max-request-size: an AdmissionReview carries the whole pod (up to the API
         // server's 1.5 MiB object limit, twice for UPDATE), far past the codecs' default 256 KiB.
         return RequestBodies.bytes(request, maxBytes)
-                .flatMap(RequestBodies.guarded(body -> {
-                    JsonNode review;
-                    try {
-                        review = json.readTree(body);
-                    } catch (JacksonException e) {
-                        return badRequest("not JSON: " + e.getOriginalMessage());
-                    }
-                    JsonNode req = review.path("request");
-                    String uid = req.path("uid").asString("");
-                    if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asString("")) || uid.isEmpty()) {
-                        return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
-                    }
-                    if (uid.length() > MAX_UID) {
-                        // The API server sends a UUID; anything longer would be echoed back for nothing.
-                        return badRequest("request.uid longer than " + MAX_UID + " characters");
-                    }
-                    return decide(req).map(RequestBodies.guarded(d -> {
-                        boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
-                        Outcome outcome = deny ? Outcome.DENIED : d.outcome();
-                        Counter.builder("osfit.admission.decisions").tag("outcome", outcome.tag()).register(meters).increment();
-                        log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
-                                req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
-                        return answer(uid, d, deny);
-                    }));
-                }))
+                .flatMap(this::answer)
                 .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge())
-                .doOnNext(r -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                .doOnNext(r -> answered(start));
+    }
+
+    boolean enabled() {
+        return properties.enabled();
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Records one answered review, from the moment its request arrived. */
+    void answered(long start) {
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** The AdmissionReview answer to one request body. */
+    Mono<byte[]> answer(byte[] request) {
+        return Mono.just(request).flatMap(RequestBodies.guarded(body -> {
+            JsonNode review;
+            try {
+                review = json.readTree(body);
+            } catch (JacksonException e) {
+                return badRequest("not JSON: " + e.getOriginalMessage());
+            }
+            JsonNode req = review.path("request");
+            String uid = req.path("uid").asString("");
+            if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asString("")) || uid.isEmpty()) {
+                return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
+            }
+            if (uid.length() > MAX_UID) {
+                // The API server sends a UUID; anything longer would be echoed back for nothing.
+                return badRequest("request.uid longer than " + MAX_UID + " characters");
+            }
+            return decide(req).map(RequestBodies.guarded(d -> {
+                boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
+                Outcome outcome = deny ? Outcome.DENIED : d.outcome();
+                Counter.builder("osfit.admission.decisions").tag("outcome", outcome.tag()).register(meters).increment();
+                log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
+                        req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
+                return answer(uid, d, deny);
+            }));
+        }));
     }
 
     private Mono<PodHints.Decision> decide(JsonNode req) {
@@ -174,9 +193,13 @@ class AdmissionHandler {
     }
 
     private Mono<ServerResponse> tooLarge() {
+        return ServerResponse.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_JSON).bodyValue(tooLargeBody());
+    }
+
+    /** The 413 answer's body. */
+    byte[] tooLargeBody() {
         log.debug("admission review over osfit.max-request-size ({} bytes) refused", maxBytes);
-        return ServerResponse.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"message\":\"admission review exceeds osfit.max-request-size (" + maxBytes + " bytes)\"}");
+        return ("{\"message\":\"admission review exceeds osfit.max-request-size (" + maxBytes + " bytes)\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static Mono<byte[]> badRequest(String message) {

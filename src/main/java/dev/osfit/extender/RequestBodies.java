@@ -4,7 +4,9 @@ import dev.osfit.config.OsfitProperties;
 import dev.osfit.kube.BadRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelException;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -21,6 +23,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Reading request bodies and writing answers, shared by the verb handlers: the body limit
@@ -56,7 +59,12 @@ public final class RequestBodies {
      * The same, straight from Reactor Netty (the verbs): each buffer is copied into one array as it
      * arrives, and released by Reactor Netty after; past the limit the read stops with a {@link BadRequestException}.
      */
-    Mono<byte[]> read(HttpServerRequest request) {
+    public Mono<byte[]> read(HttpServerRequest request) {
+        return read(request, maxBytes);
+    }
+
+    /** As {@link #read(HttpServerRequest)}, with a limit of the caller's. */
+    public static Mono<byte[]> read(HttpServerRequest request, long maxBytes) {
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         long declared = -1;
         if (length != null) {
@@ -67,11 +75,11 @@ public final class RequestBodies {
             }
         }
         if (declared > maxBytes) {
-            return Mono.error(tooLarge());
+            return Mono.error(tooLarge(maxBytes));
         }
         int expected = (int) Math.max(0, declared);
         return offloadLarge(request.receive()
-                .collect(() -> new Collected(expected), this::add)
+                .collect(() -> new Collected(expected), (c, buffer) -> add(c, buffer, maxBytes))
                 .map(Collected::bytes));
     }
 
@@ -101,10 +109,10 @@ public final class RequestBodies {
     }
 
     /** Copies one received buffer (Reactor Netty releases it after); past the limit, the read stops with a 400. */
-    private void add(Collected c, ByteBuf buffer) {
+    private static void add(Collected c, ByteBuf buffer, long maxBytes) {
         int n = buffer.readableBytes();
         if ((long) c.size + n > maxBytes) {
-            throw tooLarge();
+            throw tooLarge(maxBytes);
         }
         if (c.noMemory) {
             c.size += n;
@@ -138,7 +146,18 @@ public final class RequestBodies {
     }
 
     private BadRequestException tooLarge() {
-        return new BadRequestException("request body exceeds osfit.max-request-size (" + maxBytes + " bytes)");
+        return tooLarge(maxBytes);
+    }
+
+    private static TooLargeException tooLarge(long maxBytes) {
+        return new TooLargeException("request body exceeds osfit.max-request-size (" + maxBytes + " bytes)");
+    }
+
+    /** A body over the limit: 400 on the extender's verbs (as always), 413 on the webhook's port. */
+    public static final class TooLargeException extends BadRequestException {
+        TooLargeException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -184,11 +203,22 @@ public final class RequestBodies {
     }
 
     /** What a request is answered: status, JSON body (the protocol's error shape for a failure), and whether its connection is closed. */
-    record Answer(HttpStatus status, byte[] body, boolean close) {
+    public record Answer(HttpStatus status, byte[] body, boolean close) {
 
-        static Answer ok(byte[] body) {
+        public static Answer ok(byte[] body) {
             return new Answer(HttpStatus.OK, body, false);
         }
+    }
+
+    /** Writes an answer straight to Reactor Netty (the verbs, the webhook's port): JSON with its length, closed when it says so. */
+    public static Mono<Void> write(HttpServerResponse response, Answer answer) {
+        response.status(answer.status().value())
+                .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(answer.body().length));
+        if (answer.close()) {
+            response.keepAlive(false);
+        }
+        return response.send(Mono.just(Unpooled.wrappedBuffer(answer.body()))).then();
     }
 
     /** A failure answered through WebFlux (explain, plan, the webhook); the verbs write {@link #failureOf} themselves. */
@@ -205,7 +235,7 @@ public final class RequestBodies {
      * Maps failures to answers: 400 with the reason for bad input, 408 for a request that did not
      * arrive in time, 503 before the index is ready or when memory ran out, 500 for anything else.
      */
-    static Answer failureOf(String verb, Throwable error) {
+    public static Answer failureOf(String verb, Throwable error) {
         if (requestTimedOut(error)) {
             log.debug("{}: request body not received within osfit.request-read-timeout", verb);
             return new Answer(HttpStatus.REQUEST_TIMEOUT, ExtenderEncoder.error("request body not received within osfit.request-read-timeout"), true);

@@ -1,9 +1,6 @@
 package dev.osfit.extender;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -75,15 +72,9 @@ class VerbRoutes implements NettyRouteProvider {
     }
 
     private Mono<Void> write(String verb, long start, HttpServerResponse response, RequestBodies.Answer answer) {
-        response.status(answer.status().value())
-                .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(answer.body().length));
-        if (answer.close()) {
-            response.keepAlive(false);
-        }
         // Timed to the answer being handed to Netty, as the WebFlux timer was.
         metrics.record(verb, answer.status().value(), System.nanoTime() - start);
-        return response.send(Mono.just(Unpooled.wrappedBuffer(answer.body()))).then();
+        return RequestBodies.write(response, answer);
     }
 
     /** The client's certificate chain on a TLS connection (the stream's parent under HTTP/2), or null. */
