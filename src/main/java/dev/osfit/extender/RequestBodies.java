@@ -77,7 +77,7 @@ public final class RequestBodies {
         if (declared > maxBytes) {
             return Mono.error(tooLarge(maxBytes));
         }
-        int expected = (int) Math.max(0, declared);
+        int expected = (int) Math.min(Math.max(0, declared), Integer.MAX_VALUE - 8);
         return offloadLarge(request.receive()
                 .collect(() -> new Collected(expected), (c, buffer) -> add(c, buffer, maxBytes))
                 .map(Collected::bytes));

@@ -44,7 +44,7 @@ public final class HintsDriver {
     enum Setup { NONE, NOOP, OSFIT }
 
     record Run(String setup, int round, int pods, double createSeconds, double createdPerSecond, double webhookCpuMsPerPod,
-               int hinted, double bindSeconds, double boundPerSecond) {
+               Map<String, Double> webhookCpuMsPerPodByThreads, int hinted, double bindSeconds, double boundPerSecond) {
     }
 
     static final String WEBHOOK = "osfit-placement-hints";
@@ -67,8 +67,9 @@ public final class HintsDriver {
             for (Setup setup : setups) {
                 Run run = run(setup, round, nodes, pods, jar);
                 runs.add(run);
-                System.out.printf(Locale.ROOT, "round %d %-5s created %6.1f pods/s (webhook %.2f ms CPU/pod, %d hinted)  bound %5.1f pods/s%n",
-                        round, setup, run.createdPerSecond(), run.webhookCpuMsPerPod(), run.hinted(), run.boundPerSecond());
+                System.out.printf(Locale.ROOT, "round %d %-5s created %6.1f pods/s (webhook %.2f ms CPU/pod, %d hinted)  bound %5.1f pods/s  %s%n",
+                        round, setup, run.createdPerSecond(), run.webhookCpuMsPerPod(), run.hinted(), run.boundPerSecond(),
+                        run.webhookCpuMsPerPodByThreads());
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -164,6 +165,7 @@ public final class HintsDriver {
                 awaitHinted(kube);
             }
             long cpuBefore = webhookPid > 0 ? RealSchedulerDriver.ticks(webhookPid) : 0;
+            Map<String, Long> threadsBefore = webhookPid > 0 ? RealSchedulerDriver.threadTicks(webhookPid) : Map.of();
             long start = System.nanoTime();
             List<Future<Kube.Answer>> creates = new ArrayList<>();
             for (int i = 0; i < podCount; i++) {
@@ -182,6 +184,15 @@ public final class HintsDriver {
             }
             double createSeconds = (System.nanoTime() - start) / 1e9;
             long cpuAfter = webhookPid > 0 ? RealSchedulerDriver.ticks(webhookPid) : 0;
+            Map<String, Double> byThreads = new java.util.TreeMap<>();
+            if (webhookPid > 0) {
+                for (Map.Entry<String, Long> e : RealSchedulerDriver.threadTicks(webhookPid).entrySet()) {
+                    double ms = (e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)) * 10.0 / podCount;
+                    if (ms >= 0.01) {
+                        byThreads.put(e.getKey(), Math.round(ms * 100) / 100.0);
+                    }
+                }
+            }
             if (setup == Setup.OSFIT && hinted != podCount) {
                 throw new IllegalStateException("osfit hinted " + hinted + " of " + podCount + " pods");
             }
@@ -207,7 +218,7 @@ public final class HintsDriver {
             }
             double bindSeconds = RealSchedulerDriver.seconds(firstAt, lastAt);
             return new Run(setup.name(), round, podCount, createSeconds, podCount / createSeconds,
-                    webhookPid > 0 ? (cpuAfter - cpuBefore) * 10.0 / podCount : 0, hinted, bindSeconds, (podCount - 1) / bindSeconds);
+                    webhookPid > 0 ? (cpuAfter - cpuBefore) * 10.0 / podCount : 0, byThreads, hinted, bindSeconds, (podCount - 1) / bindSeconds);
         } finally {
             pool.shutdownNow();
             if (scheduler != null) {

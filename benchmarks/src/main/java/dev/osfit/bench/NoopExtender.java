@@ -28,6 +28,9 @@ import java.util.Set;
 public final class NoopExtender {
 
     private static final byte[] NAMES = "\"NodeNames\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ITEMS = "\"items\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NAME = "\"name\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static volatile boolean full;
     private static final byte[] REASON = "\"node(s) didn't match the pod's operating system\"".getBytes(StandardCharsets.US_ASCII);
 
     private NoopExtender() {
@@ -35,6 +38,8 @@ public final class NoopExtender {
 
     public static void main(String[] args) throws IOException {
         Set<String> fail = new HashSet<>(args.length > 0 ? Files.readAllLines(Path.of(args[0])) : java.util.List.of());
+        // "full": kube-scheduler sends node objects (nodeCacheCapable: false) and takes the passing ones back.
+        full = args.length > 1 && args[1].equals("full");
         ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
         System.out.println(server.getLocalPort());
         System.out.flush();
@@ -80,7 +85,11 @@ public final class NoopExtender {
                 byte[] body = in.readNBytes(length);
                 answer.reset();
                 if (path.endsWith("/filter")) {
-                    filter(body, fail, answer);
+                    if (full) {
+                        filterFull(body, fail, answer);
+                    } else {
+                        filter(body, fail, answer);
+                    }
                 } else {
                     answer.write('[');
                     answer.write(']');
@@ -142,6 +151,69 @@ public final class NoopExtender {
         answer.writeBytes(",\"Error\":\"\"}".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * ExtenderFilterResult in full-nodes form: each object of Nodes.items found by matching braces (strings
+     * skipped), named by its first "name" (metadata comes first in what kube-scheduler writes), and copied back
+     * as it came when it passes.
+     */
+    static void filterFull(byte[] body, Set<String> fail, Answer answer) {
+        int i = indexOf(body, ITEMS, 0);
+        ByteArrayOutputStream unresolvable = new ByteArrayOutputStream(256);
+        int failed = 0;
+        int passed = 0;
+        answer.writeBytes("{\"Nodes\":{\"metadata\":{},\"items\":[".getBytes(StandardCharsets.US_ASCII));
+        if (i >= 0) {
+            i = indexOf(body, new byte[] {'['}, i) + 1;
+            while (i > 0 && i < body.length && body[i] != ']') {
+                if (body[i] != '{') {
+                    i++;
+                    continue;
+                }
+                int start = i;
+                int depth = 0;
+                do {
+                    byte b = body[i];
+                    if (b == '"') {
+                        i++;
+                        while (body[i] != '"') {
+                            i += body[i] == '\\' ? 2 : 1;
+                        }
+                    } else if (b == '{') {
+                        depth++;
+                    } else if (b == '}') {
+                        depth--;
+                    }
+                    i++;
+                } while (depth > 0);
+                int n = indexOf(body, NAME, start) + NAME.length;
+                int e = n;
+                while (body[e] != '"') {
+                    e++;
+                }
+                String name = new String(body, n, e - n, StandardCharsets.ISO_8859_1);
+                if (fail.contains(name)) {
+                    unresolvable.write(failed++ > 0 ? ',' : '{');
+                    unresolvable.write(body, n - 1, e - n + 2);
+                    unresolvable.write(':');
+                    unresolvable.writeBytes(REASON);
+                } else {
+                    if (passed++ > 0) {
+                        answer.write(',');
+                    }
+                    answer.write(body, start, i - start);
+                }
+            }
+        }
+        answer.writeBytes("]},\"NodeNames\":null,\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":".getBytes(StandardCharsets.US_ASCII));
+        if (failed == 0) {
+            answer.writeBytes("{}".getBytes(StandardCharsets.US_ASCII));
+        } else {
+            unresolvable.write('}');
+            answer.writeBytes(unresolvable.toByteArray());
+        }
+        answer.writeBytes(",\"Error\":\"\"}".getBytes(StandardCharsets.US_ASCII));
+    }
+
     static int indexOf(byte[] haystack, byte[] needle, int from) {
         outer:
         for (int i = from; i <= haystack.length - needle.length; i++) {
@@ -158,7 +230,7 @@ public final class NoopExtender {
     /** A reusable answer buffer. */
     static final class Answer extends ByteArrayOutputStream {
         Answer() {
-            super(64 * 1024);
+            super(1 << 20);
         }
 
         byte[] buffer() {

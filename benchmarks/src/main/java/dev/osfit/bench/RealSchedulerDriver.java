@@ -57,6 +57,8 @@ public final class RealSchedulerDriver {
     }
 
     static final String NAMESPACE = "bench";
+    /** -Dosfit.bench.mode=full: kube-scheduler sends node objects (osfit-full-nodes.yaml), osfit reads them from the request. */
+    static final boolean FULL = "full".equals(System.getProperty("osfit.bench.mode"));
     static final Pattern BOUND = Pattern.compile("I\\d{4} (\\d{2}:\\d{2}:\\d{2}\\.\\d{6}) .*\"Successfully bound pod to node\"");
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -102,7 +104,8 @@ public final class RealSchedulerDriver {
         out.put("date", LocalDate.now().toString());
         out.put("machine", Machine.cpuSlug());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
-        out.put("what", "kube-scheduler v1.32.5, names mode, percentageOfNodesToScore 100, " + nodes + " nodes (10% Windows), " + pods
+        out.put("what", "kube-scheduler v1.32.5, " + (FULL ? "full-nodes mode (osfit-full-nodes.yaml, osfit standalone)" : "names mode")
+                + ", percentageOfNodesToScore 100, " + nodes + " nodes (10% Windows), " + pods
                 + " small Linux pods per run measured after " + Integer.getInteger("osfit.bench.warmup", 500)
                 + " warm-up pods, runs interleaved on fresh etcd");
         out.put("summary", summary);
@@ -110,7 +113,8 @@ public final class RealSchedulerDriver {
         Path results = Path.of("results");
         Files.createDirectories(results);
         // A run of some setups only, or of fewer than three rounds (a profile, a trial), must not overwrite the published comparison.
-        Path file = setups.size() == Setup.values().length && rounds >= 3 ? results.resolve("real-scheduler-" + LocalDate.now() + ".json")
+        Path file = setups.size() == Setup.values().length && rounds >= 3
+                ? results.resolve("real-scheduler-" + (FULL ? "full-nodes-" : "") + LocalDate.now() + ".json")
                 : Path.of(System.getProperty("java.io.tmpdir"), "real-scheduler-" + setups.stream().map(Enum::name)
                         .collect(java.util.stream.Collectors.joining("-")) + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -151,7 +155,7 @@ public final class RealSchedulerDriver {
                 Files.write(windows, java.util.stream.IntStream.range(0, nodeCount).filter(i -> i % 10 == 0)
                         .mapToObj(i -> String.format(Locale.ROOT, "node-%04d", i)).toList());
                 noop = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                        System.getProperty("java.class.path"), NoopExtender.class.getName(), windows.toString())
+                        System.getProperty("java.class.path"), NoopExtender.class.getName(), windows.toString(), FULL ? "full" : "names")
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 String port = new java.io.BufferedReader(new java.io.InputStreamReader(noop.getInputStream(), StandardCharsets.UTF_8)).readLine();
                 url = "http://127.0.0.1:" + port;
@@ -163,13 +167,15 @@ public final class RealSchedulerDriver {
                 String jvm = "-Xms512m -Xmx512m" + (System.getProperty("osfit.bench.osfit-jvm", "").isBlank() ? ""
                         : " " + System.getProperty("osfit.bench.osfit-jvm").trim()) + (jfr == null ? "" : " -XX:StartFlightRecording=settings=profile,filename="
                         + Path.of(jfr).toAbsolutePath().resolve("osfit-round" + round + ".jfr"));
-                osfit = OsfitProcess.start(jar, jvm, plane.dir().resolve("osfit.log"), "--osfit.nodes.source=cluster",
+                osfit = FULL ? OsfitProcess.start(jar, jvm, plane.dir().resolve("osfit.log"), "--osfit.nodes.source=request",
+                        "--osfit.registry.enabled=false")
+                        : OsfitProcess.start(jar, jvm, plane.dir().resolve("osfit.log"), "--osfit.nodes.source=cluster",
                         "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(), "--osfit.registry.enabled=false");
                 awaitReady(osfit.base());
                 url = osfit.base();
                 extenderPid = osfit.pid();
             }
-            scheduler = KubeScheduler.start(plane, "osfit-names.yaml", url);
+            scheduler = KubeScheduler.start(plane, FULL ? "osfit-full-nodes.yaml" : "osfit-names.yaml", url);
             kube.namespace(NAMESPACE);
             LogTail bindings = new LogTail(scheduler.logFile());
             long before = bindings.count();
