@@ -57,11 +57,7 @@ public final class HintsDriver {
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         List<Setup> setups = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Setup::valueOf).toList() : List.of(Setup.values());
-        Path jar;
-        try (var files = Files.list(ControlPlane.projectDir().resolve("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no osfit exec jar in ../target: mvn -B -q install -DskipTests first"));
-        }
+        Path jar = RealSchedulerDriver.osfitJar();
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Setup setup : setups) {
@@ -117,15 +113,7 @@ public final class HintsDriver {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             Kube kube = plane.kube();
-            List<Future<?>> work = new ArrayList<>();
-            for (int i = 0; i < nodeCount; i++) {
-                String name = String.format(Locale.ROOT, "node-%04d", i);
-                boolean windows = i % 10 == 0;
-                work.add(pool.submit(() -> kube.node(name, windows ? "windows" : "linux", "amd64", windows ? "10.0.20348.2966" : null)));
-            }
-            for (Future<?> f : work) {
-                f.get();
-            }
+            RealSchedulerDriver.createNodes(kube, pool, nodeCount);
             kube.namespace(RealSchedulerDriver.NAMESPACE);
             long webhookPid = -1;
             if (setup != Setup.NONE) {

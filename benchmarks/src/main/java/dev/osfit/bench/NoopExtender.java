@@ -142,13 +142,7 @@ public final class NoopExtender {
             }
         }
         answer.writeBytes("],\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":".getBytes(StandardCharsets.US_ASCII));
-        if (failed == 0) {
-            answer.writeBytes("{}".getBytes(StandardCharsets.US_ASCII));
-        } else {
-            unresolvable.write('}');
-            answer.writeBytes(unresolvable.toByteArray());
-        }
-        answer.writeBytes(",\"Error\":\"\"}".getBytes(StandardCharsets.US_ASCII));
+        finish(answer, unresolvable, failed);
     }
 
     /**
@@ -205,6 +199,11 @@ public final class NoopExtender {
             }
         }
         answer.writeBytes("]},\"NodeNames\":null,\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":".getBytes(StandardCharsets.US_ASCII));
+        finish(answer, unresolvable, failed);
+    }
+
+    /** The failed nodes' map (or {}) and the empty Error that end every filter answer. */
+    private static void finish(Answer answer, ByteArrayOutputStream unresolvable, int failed) {
         if (failed == 0) {
             answer.writeBytes("{}".getBytes(StandardCharsets.US_ASCII));
         } else {

@@ -71,11 +71,7 @@ public final class RealSchedulerDriver {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         // A fourth argument picks setups (OSFIT, or NONE,NOOP,OSFIT): for a profile of one, written to a file of its own.
         List<Setup> setups = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Setup::valueOf).toList() : List.of(Setup.values());
-        Path jar;
-        try (var files = Files.list(ControlPlane.projectDir().resolve("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no osfit exec jar in ../target: mvn -B -q install -DskipTests first"));
-        }
+        Path jar = osfitJar();
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Setup setup : setups) {
@@ -138,15 +134,7 @@ public final class RealSchedulerDriver {
         try {
             Kube kube = plane.kube();
             ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<?>> work = new ArrayList<>();
-            for (int i = 0; i < nodeCount; i++) {
-                String name = String.format(Locale.ROOT, "node-%04d", i);
-                boolean windows = i % 10 == 0;
-                work.add(pool.submit(() -> kube.node(name, windows ? "windows" : "linux", "amd64", windows ? "10.0.20348.2966" : null)));
-            }
-            for (Future<?> f : work) {
-                f.get();
-            }
+            createNodes(kube, pool, nodeCount);
             String url = null;
             long extenderPid = -1;
             if (setup == Setup.NOOP) {
@@ -273,6 +261,27 @@ public final class RealSchedulerDriver {
                 noop.waitFor();
             }
             plane.close();
+        }
+    }
+
+    /** The osfit exec jar the main project's build left in ../target. */
+    static Path osfitJar() throws IOException {
+        try (var files = Files.list(ControlPlane.projectDir().resolve("target"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no osfit exec jar in ../target: mvn -B -q install -DskipTests first"));
+        }
+    }
+
+    /** node-0000 and up, every tenth Windows Server 2022 and the rest Linux, all amd64; returns once all exist. */
+    static void createNodes(Kube kube, ExecutorService pool, int count) throws Exception {
+        List<Future<?>> work = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = String.format(Locale.ROOT, "node-%04d", i);
+            boolean windows = i % 10 == 0;
+            work.add(pool.submit(() -> kube.node(name, windows ? "windows" : "linux", "amd64", windows ? "10.0.20348.2966" : null)));
+        }
+        for (Future<?> f : work) {
+            f.get();
         }
     }
 
