@@ -98,8 +98,9 @@ final class ExtenderEncoder {
     private static final byte[] EMPTY_LIST = {'[', ']'};
 
     private static boolean uniform(RequestNodes nodes, Matcher matcher) {
+        int first = nodes.size() == 0 ? 0 : matcher.verdict(nodes.platform(0)).score();
         for (int i = 1; i < nodes.size(); i++) {
-            if (matcher.verdict(nodes.platform(i)).score() != matcher.verdict(nodes.platform(0)).score()) {
+            if (matcher.verdict(nodes.platform(i)).score() != first) {
                 return false;
             }
         }

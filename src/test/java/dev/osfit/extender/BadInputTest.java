@@ -119,6 +119,19 @@ class BadInputTest {
                 .expectBody().jsonPath("$.Error").isEqualTo("request body exceeds osfit.max-request-size (65536 bytes)");
     }
 
+    /** Chunked and under the limit: the body is assembled whole from many small chunks (the array grows as they come). */
+    @Test
+    void aChunkedBodyUnderTheLimitIsAnswered() {
+        byte[] body = Fixtures.bytes("filter-args-full-nodes.json");
+        assertThat(body.length).as("more than the first array of 8 KiB").isGreaterThan(3 * 8192);
+        Flux<DataBuffer> chunks = Flux.range(0, (body.length + 2999) / 3000).map(i -> DefaultDataBufferFactory.sharedInstance
+                .wrap(java.util.Arrays.copyOfRange(body, i * 3000, Math.min(body.length, (i + 1) * 3000))));
+        client.post().uri("/filter").contentType(MediaType.APPLICATION_JSON).body(chunks, DataBuffer.class)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.Nodes.items.length()").isEqualTo(2);
+    }
+
     @Test
     void unknownFieldsAreIgnored() {
         String body = "{\"Pod\":{\"kind\":\"Pod\",\"future\":{\"x\":[1,2]},\"spec\":{\"newField\":true,\"containers\":[{\"name\":\"c\","
