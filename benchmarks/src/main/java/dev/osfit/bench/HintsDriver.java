@@ -208,18 +208,7 @@ public final class HintsDriver {
             return new Run(setup.name(), round, podCount, createSeconds, podCount / createSeconds,
                     webhookPid > 0 ? (cpuAfter - cpuBefore) * 10.0 / podCount : 0, byThreads, hinted, bindSeconds, (podCount - 1) / bindSeconds);
         } finally {
-            pool.shutdownNow();
-            if (scheduler != null) {
-                scheduler.close();
-            }
-            if (osfit != null) {
-                osfit.close();
-            }
-            if (noop != null) {
-                noop.destroy();
-                noop.waitFor();
-            }
-            plane.close();
+            RealSchedulerDriver.stopAll(pool, scheduler, osfit, noop, plane);
         }
     }
 

@@ -131,9 +131,9 @@ public final class RealSchedulerDriver {
         Process noop = null;
         OsfitProcess osfit = null;
         KubeScheduler scheduler = null;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             Kube kube = plane.kube();
-            ExecutorService pool = Executors.newFixedThreadPool(8);
             createNodes(kube, pool, nodeCount);
             String url = null;
             long extenderPid = -1;
@@ -229,7 +229,6 @@ public final class RealSchedulerDriver {
             for (Future<?> f : creates) {
                 f.get();
             }
-            pool.shutdown();
             if (bound < podCount) {
                 throw new IllegalStateException(setup + ": only " + bound + " of " + podCount + " pods bound in 10 minutes (before: " + before + ")");
             }
@@ -250,18 +249,25 @@ public final class RealSchedulerDriver {
                     setup == Setup.NONE ? 0 : (cpuLast[0] - cpuFirst[0]) * 10.0 / podCount, (cpuLast[1] - cpuFirst[1]) * 10.0 / podCount,
                     byThreads, byVerb, Math.round((algorithmLast[0] - algorithmFirst[0]) * 1e5 / Math.max(1, algorithmLast[1] - algorithmFirst[1])) / 100.0);
         } finally {
-            if (scheduler != null) {
-                scheduler.close();
-            }
-            if (osfit != null) {
-                osfit.close();
-            }
-            if (noop != null) {
-                noop.destroy();
-                noop.waitFor();
-            }
-            plane.close();
+            stopAll(pool, scheduler, osfit, noop, plane);
         }
+    }
+
+    /** Stops what a run started, last started first; any of them may be null (not started). */
+    static void stopAll(ExecutorService pool, KubeScheduler scheduler, OsfitProcess osfit, Process extender, ControlPlane plane)
+            throws InterruptedException {
+        pool.shutdownNow();
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (osfit != null) {
+            osfit.close();
+        }
+        if (extender != null) {
+            extender.destroy();
+            extender.waitFor();
+        }
+        plane.close();
     }
 
     /** The osfit exec jar the main project's build left in ../target. */
