@@ -9,7 +9,6 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  * prefetch and the scheduling gate controller, so the API server serves one watch whatever is on.
  * Pods are cut down before they are cached: a pod with scheduling gates is kept whole (the gate
  * controller patches it), any other keeps its name, namespace, uid and container images. Watches
- * nothing unless someone listens.
+ * nothing unless someone listens. Watch events are read straight into the cut-down pod ({@link PodListerWatcher}).
  */
 public final class UnscheduledPods implements SmartLifecycle {
 
@@ -65,11 +64,10 @@ public final class UnscheduledPods implements SmartLifecycle {
         }
         CoreV1Api api = new CoreV1Api(client);
         factory = new SharedInformerFactory(client);
-        informer = factory.sharedIndexInformerFor(
+        informer = factory.sharedIndexInformerFor(new PodListerWatcher(client,
                 ListWatchCalls.of(failures, watchTimeout, (version, watch, timeout) -> api.listPodForAllNamespaces()
-                        .fieldSelector("spec.nodeName=").resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null)),
-                V1Pod.class, V1PodList.class, 0,
-                this::onListWatchFailure);
+                        .fieldSelector("spec.nodeName=").resourceVersion(version).timeoutSeconds(timeout).watch(watch).buildCall(null))),
+                V1Pod.class, 0, this::onListWatchFailure);
         informer.setTransform(UnscheduledPods::strip);
         List<Consumer<V1Pod>> all = List.copyOf(listeners);
         List<Consumer<V1Pod>> leaving = List.copyOf(leaveListeners);
