@@ -10,6 +10,7 @@ import dev.osfit.kube.NodeReader;
 import dev.osfit.kube.PodReader;
 import dev.osfit.match.PodFacts;
 import dev.osfit.node.NodePlatform;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +45,7 @@ final class ExtenderDecoder {
             } else if (key.equalsIgnoreCase("Nodes")) {
                 read[1] = value == JsonToken.VALUE_NULL ? null : readNodeList(p, value, body);
             } else if (key.equalsIgnoreCase("NodeNames")) {
-                read[2] = value == JsonToken.VALUE_NULL ? null : readNames(p, value);
+                read[2] = value == JsonToken.VALUE_NULL ? null : readNames(p, value, body);
             } else {
                 return false;
             }
@@ -137,9 +138,18 @@ final class ExtenderDecoder {
         return value == JsonToken.VALUE_NULL ? null : PodReader.read(p, "Pod");
     }
 
-    private static RequestNodes readNames(JsonParser p, JsonToken value) {
+    /**
+     * NodeNames. A name that is plain ASCII between its quotes (every valid node name) is left where it
+     * lies in the body and hashed as it is scanned; Jackson skips it without making a String. The first
+     * name that is not (an escape, a byte beyond ASCII) turns the request to decoded Strings.
+     */
+    private static RequestNodes readNames(JsonParser p, JsonToken value, byte[] body) {
         expect(value, JsonToken.START_ARRAY, "NodeNames");
-        String[] names = new String[64];
+        int capacity = 64;
+        int[] starts = new int[capacity];
+        int[] ends = new int[capacity];
+        int[] hashes = new int[capacity];
+        String[] names = null;
         int n = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -149,12 +159,52 @@ final class ExtenderDecoder {
             if (n == MAX_NODES) {
                 throw new BadRequestException("NodeNames: more than " + MAX_NODES + " nodes in one request");
             }
-            if (n == names.length) {
-                names = Arrays.copyOf(names, n * 2);
+            if (n == capacity) {
+                capacity *= 2;
+                starts = Arrays.copyOf(starts, capacity);
+                ends = Arrays.copyOf(ends, capacity);
+                hashes = Arrays.copyOf(hashes, capacity);
+                names = names == null ? null : Arrays.copyOf(names, capacity);
+            }
+            if (names == null && scanPlain(body, (int) p.currentTokenLocation().getByteOffset(), n, starts, ends, hashes)) {
+                n++;
+                continue;
+            }
+            if (names == null) {
+                names = new String[capacity];
+                for (int i = 0; i < n; i++) {
+                    names[i] = new String(body, starts[i], ends[i] - starts[i], StandardCharsets.US_ASCII);
+                }
             }
             names[n++] = p.getString();
         }
-        return RequestNodes.names(names, n);
+        return names == null ? RequestNodes.inBody(body, n, starts, ends, hashes) : RequestNodes.names(names, n);
+    }
+
+    /**
+     * Scans the JSON string whose opening quote is at {@code quote}: when its content is plain ASCII
+     * ({@link RequestNodes#plain}) up to the closing quote, records where it lies and its hash in slot
+     * {@code n} and says so.
+     */
+    private static boolean scanPlain(byte[] body, int quote, int n, int[] starts, int[] ends, int[] hashes) {
+        if (quote < 0 || quote >= body.length || body[quote] != '"') {
+            return false;
+        }
+        int h = 0;
+        for (int k = quote + 1; k < body.length; k++) {
+            byte b = body[k];
+            if (b == '"') {
+                starts[n] = quote + 1;
+                ends[n] = k;
+                hashes[n] = h;
+                return true;
+            }
+            if (!RequestNodes.plain(b)) {
+                return false;
+            }
+            h = 31 * h + b;
+        }
+        return false;
     }
 
     private static RequestNodes readNodeList(JsonParser p, JsonToken value, byte[] body) {

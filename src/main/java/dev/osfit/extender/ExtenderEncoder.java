@@ -32,7 +32,7 @@ final class ExtenderEncoder {
                 if (full) {
                     nodes.writeNode(out, i);
                 } else {
-                    out.string(nodes.name(i));
+                    nodes.writeName(out, i);
                 }
             }
         }
@@ -58,7 +58,8 @@ final class ExtenderEncoder {
                 }
                 first = false;
                 byte[] reason = encoded.computeIfAbsent(v, verdict -> new JsonOut(verdict.reason().length() + 8).string(verdict.reason()).toByteArray());
-                out.string(nodes.name(i)).raw(':').raw(reason, 0, reason.length);
+                nodes.writeName(out, i);
+                out.raw(':').raw(reason, 0, reason.length);
             }
         }
         out.raw('}');
@@ -90,7 +91,9 @@ final class ExtenderEncoder {
             if (i > 0) {
                 out.raw(',');
             }
-            out.raw("{\"Host\":").string(nodes.name(i)).raw(",\"Score\":").number(matcher.verdict(nodes.platform(i)).score()).raw('}');
+            out.raw("{\"Host\":");
+            nodes.writeName(out, i);
+            out.raw(",\"Score\":").number(matcher.verdict(nodes.platform(i)).score()).raw('}');
         }
         return out.raw(']').toByteArray();
     }

@@ -24,6 +24,19 @@ public interface NodeCatalog {
     }
 
     /**
+     * Looks up {@code count} names given as UTF-8 byte ranges of {@code utf8} (the i-th from
+     * {@code starts[i]} to {@code ends[i]}, with its {@link NodeSnapshot#hash} in {@code hashes[i]}) into
+     * {@code out}; a name this catalog does not know gets {@code missing}. A names-only request's names,
+     * where they lie in its body.
+     */
+    default void platformsOf(byte[] utf8, int[] starts, int[] ends, int[] hashes, int count, NodePlatform[] out, NodePlatform missing) {
+        for (int i = 0; i < count; i++) {
+            NodePlatform p = platformOf(new String(utf8, starts[i], ends[i] - starts[i], java.nio.charset.StandardCharsets.UTF_8));
+            out[i] = p != null ? p : missing;
+        }
+    }
+
+    /**
      * True when this catalog holds every node of the cluster, so a name it does not know is a node
      * osfit has not heard of yet (rather than one it simply cannot check).
      */

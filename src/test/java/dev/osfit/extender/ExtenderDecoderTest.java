@@ -99,6 +99,37 @@ class ExtenderDecoderTest {
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("nesting depth");
     }
 
+    /**
+     * Plain names are looked up by the bytes they came as, and copied back; a request with an escaped
+     * or non-ASCII name is decoded to Strings. Either way the same nodes are found and the answer
+     * names them as JSON says they are named.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\"win-1\",\"lin-1\",\"gone\"", "\"win-1\",\"lin\\u002d1\",\"gone\"", "\"win-1\",\"lin-1\",\"nöde-1\"",
+            "\"win-1\", \"lin-1\" ,\"gone\""})
+    void namesAreFoundAndAnsweredAlikeWhetherPlainEscapedOrBeyondAscii(String names) throws Exception {
+        NodePlatform windows = NodePlatform.of("windows", "amd64", new OsVersion(10, 0, 20348, 1));
+        NodePlatform linux = NodePlatform.of("linux", "amd64", null);
+        dev.osfit.node.NodeSnapshot snapshot = dev.osfit.node.NodeSnapshot.of(java.util.Map.of("win-1", windows, "lin-1", linux, "nöde-1", linux), true);
+        RequestNodes nodes = decoder.decodeArgs(utf8("{\"Pod\":{\"spec\":{\"containers\":[{\"image\":\"nginx\"}]}},\"NodeNames\":[" + names + "]}"))
+                .nodes().resolve(snapshot);
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        List<String> expected = List.of(json.readValue("[" + names + "]", String[].class));
+
+        assertThat(nodes.platform(0)).isSameAs(windows);
+        assertThat(nodes.platform(1)).isSameAs(linux);
+        assertThat(nodes.platform(2)).isSameAs(expected.get(2).equals("gone") ? NodePlatform.NOT_INDEXED : linux);
+        JsonOut out = new JsonOut(8).raw('[');
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i > 0) {
+                out.raw(',');
+            }
+            nodes.writeName(out, i);
+            assertThat(nodes.name(i)).isEqualTo(expected.get(i));
+        }
+        assertThat(List.of(json.readValue(out.raw(']').toByteArray(), String[].class))).isEqualTo(expected);
+    }
+
     @Test
     void encodedStringsAreEscaped() {
         byte[] error = ExtenderEncoder.error("a\"b\\c\nd\u0001 é 😀 \ud800");

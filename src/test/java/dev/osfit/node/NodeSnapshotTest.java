@@ -36,8 +36,10 @@ class NodeSnapshotTest {
         }
         expected.put("", kinds[0]);
         expected.put("ünicode-node", kinds[2]);
+        expected.put("wide-\u0101-node", kinds[1]); // beyond Latin-1: kept apart from the byte table
+        expected.put("low-\u0001-node", kinds[0]); // the same low byte as a wide char in the query below
         NodeSnapshot snapshot = NodeSnapshot.of(expected, true);
-        String[] names = new String[expected.size() + 3];
+        String[] names = new String[expected.size() + 5];
         int n = 0;
         for (String name : expected.keySet()) {
             names[n++] = new String(name.toCharArray()); // other instances, as a request brings them
@@ -45,6 +47,8 @@ class NodeSnapshotTest {
         names[n++] = "node-missing";
         names[n++] = "node-0-0-but-longer-than-every-stored-name-so-surely-missing";
         names[n++] = "n";
+        names[n++] = "wide-\u0001-node";
+        names[n++] = "low-\u0101-node";
         NodePlatform[] out = new NodePlatform[names.length];
         snapshot.platformsOf(names, names.length, out, NodePlatform.NOT_INDEXED);
         for (int i = 0; i < names.length; i++) {

@@ -172,7 +172,9 @@ public final class RealSchedulerDriver {
             if (warmup > 0) {
                 List<Future<?>> warming = createPods(kube, pool, "w", warmup);
                 long warmed = 0;
-                long warmDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                // Five minutes, or a tenth of a second a pod for long warm-ups (a steady-state run: -Dosfit.bench.warmup=10000).
+                Duration warmFor = Duration.ofMillis(Math.max(Duration.ofMinutes(5).toMillis(), warmup * 100L));
+                long warmDeadline = System.nanoTime() + warmFor.toNanos();
                 while (warmed < warmup && System.nanoTime() < warmDeadline) {
                     warmed += bindings.newBindingTimes().size();
                     Thread.sleep(50);
@@ -181,7 +183,7 @@ public final class RealSchedulerDriver {
                     f.get();
                 }
                 if (warmed < warmup) {
-                    throw new IllegalStateException(setup + ": only " + warmed + " of " + warmup + " warm-up pods bound in 5 minutes");
+                    throw new IllegalStateException(setup + ": only " + warmed + " of " + warmup + " warm-up pods bound in " + warmFor.toSeconds() + " s");
                 }
             }
             long createStart = System.nanoTime();
