@@ -55,6 +55,8 @@ class AdmissionHandler {
     private final MeterRegistry meters;
     private final Timer latency;
     private final long maxBytes;
+    /** Per outcome, registered once: the registry's lookup per review would cost more than the count. */
+    private final Counter[] decisions;
 
     AdmissionHandler(PodCompiler compiler, Scoring scoring, NodeSource nodes, OsfitProperties properties,
                      MeterRegistry meters) {
@@ -66,6 +68,8 @@ class AdmissionHandler {
         this.latency = Timer.builder("osfit.admission").description("admission reviews answered")
                 .serviceLevelObjectives(dev.osfit.extender.LatencyBuckets.webhook())
                 .register(meters);
+        this.decisions = java.util.Arrays.stream(Outcome.values())
+                .map(o -> Counter.builder("osfit.admission.decisions").tag("outcome", o.tag()).register(meters)).toArray(Counter[]::new);
     }
 
     /** On the main port, through WebFlux (the webhook's own port reads the body itself: {@link WebhookServer}). */
@@ -121,7 +125,7 @@ class AdmissionHandler {
             return decide(req).map(RequestBodies.guarded(d -> {
                 boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
                 Outcome outcome = deny ? Outcome.DENIED : d.outcome();
-                Counter.builder("osfit.admission.decisions").tag("outcome", outcome.tag()).register(meters).increment();
+                decisions[outcome.ordinal()].increment();
                 log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
                         req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
                 return answer(uid, d, deny);

@@ -83,11 +83,19 @@ class ExtenderMetrics {
         }
     }
 
+    /** One counter per outcome and reason kind, registered on first use: the registry's lookup costs more than the count. */
+    private final Counter[] nodeCounters = new Counter[Verdict.Outcome.values().length * Verdict.Kind.values().length];
+
     private void count(Verdict verdict, int n) {
-        Counter.builder("osfit.filter.nodes")
-                .description("nodes in filter answers by outcome and reason kind")
-                .tag("outcome", verdict.outcome().name().toLowerCase(java.util.Locale.ROOT))
-                .tag("reason", verdict.kind().tag())
-                .register(registry).increment(n);
+        int at = verdict.outcome().ordinal() * Verdict.Kind.values().length + verdict.kind().ordinal();
+        Counter c = nodeCounters[at];
+        if (c == null) {
+            c = nodeCounters[at] = Counter.builder("osfit.filter.nodes")
+                    .description("nodes in filter answers by outcome and reason kind")
+                    .tag("outcome", verdict.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("reason", verdict.kind().tag())
+                    .register(registry);
+        }
+        c.increment(n);
     }
 }

@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * node index fed by a local API-server stand-in serving 5000 kubelet-shaped nodes. Sends /filter and
  * /prioritize in names mode and in full-nodes mode, one request at a time (as kube-scheduler calls
  * filter) and 8 at a time, each run bounded in count and time, and reports latency percentiles,
- * requests per second and osfit's live heap afterwards.
+ * requests per second and osfit's live heap afterwards. Before any run, osfit's JIT is warmed as a
+ * service that has run a while is: the JVM compiles a method per request fully only after some
+ * thousands of calls, and the first thousands are not what a request costs in a running cluster.
+ *
+ * <p>Alone (prints, writes nothing): {@code java -cp target/benchmarks.jar dev.osfit.bench.LoadDriver [nodes]}
  */
 public final class LoadDriver {
 
@@ -56,6 +60,11 @@ public final class LoadDriver {
                 byte[] full = BenchData.fullRequest(BenchData.WINDOWS_POD, nodes);
                 byte[] full500 = BenchData.fullRequest(BenchData.WINDOWS_POD, nodes.subList(0, 500));
                 int scale = quick ? 4 : 1;
+                // JIT warm-up: both verbs in both forms, bounded in count and time (about 30 s).
+                for (String verb : List.of("filter", "prioritize")) {
+                    warm(base, verb, names, 6000 / scale, 12);
+                    warm(base, verb, full500, 600 / scale, 6);
+                }
                 for (String verb : List.of("filter", "prioritize")) {
                     for (int concurrency : List.of(1, 8)) {
                         results.add(measure(base, verb, "names", nodeCount, names, concurrency, 4000 / scale, 30));
@@ -67,6 +76,20 @@ public final class LoadDriver {
                 return new Report(results, heap, ready);
             }
         }
+    }
+
+    /** Warm-up requests, not measured: at most {@code count}, for at most {@code maxSeconds}. */
+    static void warm(String base, String verb, byte[] body, int count, int maxSeconds) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + verb)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        run(i -> request, LoadDriver::answered, 1, count, maxSeconds, new long[count], new AtomicInteger());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of("../target/osfit-0.1.0-SNAPSHOT-exec.jar").toAbsolutePath();
+        Report report = run(jar, args.length > 0 ? Integer.parseInt(args[0]) : Suite.LOAD_NODES, false);
+        System.out.printf(java.util.Locale.ROOT, "ready after %.1f s; live heap after %.1f MB%n", report.secondsToReady(),
+                report.liveHeapAfterBytes() / 1e6);
     }
 
     /** A bounded run: at most {@code count} requests after a warmup of a tenth, and at most {@code maxSeconds}. */
