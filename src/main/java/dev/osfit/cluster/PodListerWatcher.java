@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import okhttp3.Call;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -136,6 +138,24 @@ final class PodListerWatcher implements ListerWatcher<V1Pod, V1PodList> {
         }
     }
 
+    /** The string fields kept of an object's metadata, and of a container. */
+    private static final Map<String, BiConsumer<V1ObjectMeta, String>> METADATA = Map.of("name", V1ObjectMeta::setName,
+            "namespace", V1ObjectMeta::setNamespace, "uid", V1ObjectMeta::setUid, "resourceVersion", V1ObjectMeta::setResourceVersion);
+    private static final Map<String, BiConsumer<V1Container, String>> CONTAINER = Map.of("name", V1Container::setName,
+            "image", V1Container::setImage);
+
+    /** The object the parser has just entered: each field {@code setters} names is set, the rest skipped. */
+    private static <T> void strings(JsonParser p, T into, Map<String, BiConsumer<T, String>> setters) {
+        JsonFields.forEachField(p, (key, t) -> {
+            BiConsumer<T, String> set = setters.get(key);
+            if (set == null) {
+                return false;
+            }
+            set.accept(into, PodFields.text(p, t));
+            return true;
+        });
+    }
+
     /** The fields of one pod object that a cut-down pod keeps. */
     private static final class PodFields {
 
@@ -178,25 +198,7 @@ final class PodListerWatcher implements ListerWatcher<V1Pod, V1PodList> {
         }
 
         private void metadata(JsonParser p) {
-            JsonFields.forEachField(p, (key, t) -> switch (key) {
-                case "name" -> {
-                    metadata.setName(text(p, t));
-                    yield true;
-                }
-                case "namespace" -> {
-                    metadata.setNamespace(text(p, t));
-                    yield true;
-                }
-                case "uid" -> {
-                    metadata.setUid(text(p, t));
-                    yield true;
-                }
-                case "resourceVersion" -> {
-                    metadata.setResourceVersion(text(p, t));
-                    yield true;
-                }
-                default -> false;
-            });
+            strings(p, metadata, METADATA);
         }
 
         private void spec(JsonParser p) {
@@ -231,17 +233,7 @@ final class PodListerWatcher implements ListerWatcher<V1Pod, V1PodList> {
                     throw Whole.INSTANCE;
                 }
                 V1Container c = new V1Container();
-                JsonFields.forEachField(p, (key, v) -> switch (key) {
-                    case "name" -> {
-                        c.setName(text(p, v));
-                        yield true;
-                    }
-                    case "image" -> {
-                        c.setImage(text(p, v));
-                        yield true;
-                    }
-                    default -> false;
-                });
+                strings(p, c, CONTAINER);
                 into.add(c);
             }
             return true;

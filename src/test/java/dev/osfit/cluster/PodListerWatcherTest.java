@@ -26,6 +26,12 @@ class PodListerWatcherTest {
 
     private static final Type EVENT = com.google.gson.reflect.TypeToken.getParameterized(Watch.Response.class, V1Pod.class).getType();
 
+    /** The informer's client decodes with osfit's lenient JSON, installed with the API client: compare with that. */
+    @org.junit.jupiter.api.BeforeAll
+    static void lenientJson() {
+        ClusterAccess.installLenientJson();
+    }
+
     /** A pod kube-scheduler recorded (fixture), with the type meta an API server's watch event carries. */
     static String recordedPod() throws IOException {
         JsonMapper json = JsonMapper.builder().build();
