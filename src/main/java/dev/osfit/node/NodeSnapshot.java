@@ -56,17 +56,19 @@ public final class NodeSnapshot implements NodeCatalog {
         Map<NodePlatform, Integer> platformIndex = new IdentityHashMap<>();
         List<NodePlatform> distinct = new ArrayList<>();
         byte[][] encoded = new byte[byName.size()][];
+        NodePlatform[] of = new NodePlatform[byName.size()];
         int total = 0;
         int n = 0;
-        for (String name : byName.keySet()) {
-            encoded[n] = name.getBytes(StandardCharsets.UTF_8);
+        for (Map.Entry<String, NodePlatform> e : byName.entrySet()) {
+            encoded[n] = e.getKey().getBytes(StandardCharsets.UTF_8);
+            of[n] = e.getValue();
             total += encoded[n++].length;
         }
         this.bytes = new byte[total];
         int next = 0;
-        n = 0;
-        for (NodePlatform platform : byName.values()) {
-            byte[] name = encoded[n++];
+        for (n = 0; n < encoded.length; n++) {
+            byte[] name = encoded[n];
+            NodePlatform platform = of[n];
             Integer index = platformIndex.get(platform);
             if (index == null) {
                 index = distinct.size();
