@@ -53,10 +53,10 @@ public final class HintsDriver {
     }
 
     public static void main(String[] args) throws Exception {
-        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        List<Setup> setups = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Setup::valueOf).toList() : List.of(Setup.values());
+        int nodes = RealSchedulerDriver.arg(args, 0, 1000);
+        int pods = RealSchedulerDriver.arg(args, 1, 2000);
+        int rounds = RealSchedulerDriver.arg(args, 2, 3);
+        List<Setup> setups = RealSchedulerDriver.setups(args, Setup.class);
         Path jar = RealSchedulerDriver.osfitJar();
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {

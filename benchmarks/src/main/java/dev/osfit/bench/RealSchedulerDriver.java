@@ -65,12 +65,23 @@ public final class RealSchedulerDriver {
     private RealSchedulerDriver() {
     }
 
+    /** The i-th command-line argument as a number, or {@code otherwise}. */
+    static int arg(String[] args, int i, int otherwise) {
+        return args.length > i ? Integer.parseInt(args[i]) : otherwise;
+    }
+
+    /** The setups a fourth argument names (comma-separated), or all of them. */
+    static <E extends Enum<E>> List<E> setups(String[] args, Class<E> type) {
+        return args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(name -> Enum.valueOf(type, name)).toList()
+                : List.of(type.getEnumConstants());
+    }
+
     public static void main(String[] args) throws Exception {
-        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int nodes = arg(args, 0, 1000);
+        int pods = arg(args, 1, 2000);
+        int rounds = arg(args, 2, 3);
         // A fourth argument picks setups (OSFIT, or NONE,NOOP,OSFIT): for a profile of one, written to a file of its own.
-        List<Setup> setups = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Setup::valueOf).toList() : List.of(Setup.values());
+        List<Setup> setups = setups(args, Setup.class);
         Path jar = osfitJar();
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
