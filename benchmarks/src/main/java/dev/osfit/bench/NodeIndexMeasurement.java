@@ -90,7 +90,9 @@ public final class NodeIndexMeasurement {
             command.addAll(List.of(extra.split(" +")));
         }
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
-                "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp)));
+                "--osfit.nodes.source=cluster", "--osfit.nodes.kubeconfig=" + api.kubeconfig(tmp),
+                // The checks read the node index's health details, which osfit shows only when asked to.
+                "--management.endpoint.health.show-details=always"));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("osfit-" + count + ".log").toFile());
         String base = "http://127.0.0.1:" + port;
