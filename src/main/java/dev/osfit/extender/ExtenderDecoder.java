@@ -202,7 +202,7 @@ final class ExtenderDecoder {
             if (!RequestNodes.plain(b)) {
                 return false;
             }
-            h = 31 * h + b;
+            h = 31 * h + b; // NodeSnapshot.hash, accumulated in the same pass that finds the closing quote
         }
         return false;
     }

@@ -58,7 +58,7 @@ final class RequestNodes {
                 bytes[at++] = (byte) names[i].charAt(k);
             }
             ends[i] = at;
-            hashes[i] = names[i].hashCode();
+            hashes[i] = NodeSnapshot.hash(bytes, starts[i], ends[i] - starts[i]);
         }
         return inBody(bytes, names.length, starts, ends, hashes);
     }

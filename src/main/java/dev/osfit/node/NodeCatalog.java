@@ -6,8 +6,26 @@ package dev.osfit.node;
  */
 public interface NodeCatalog {
 
-    /** A catalog that knows no node: standalone mode, where nodes come with each request. */
-    NodeCatalog EMPTY = name -> null;
+    /**
+     * A catalog that knows no node: standalone mode (the default), where nodes come with each request.
+     * Its lookups make no String of a name they cannot know.
+     */
+    NodeCatalog EMPTY = new NodeCatalog() {
+        @Override
+        public NodePlatform platformOf(String nodeName) {
+            return null;
+        }
+
+        @Override
+        public void platformsOf(String[] names, int count, NodePlatform[] out, NodePlatform missing) {
+            java.util.Arrays.fill(out, 0, count, missing);
+        }
+
+        @Override
+        public void platformsOf(byte[] utf8, int[] starts, int[] ends, int[] hashes, int count, NodePlatform[] out, NodePlatform missing) {
+            java.util.Arrays.fill(out, 0, count, missing);
+        }
+    };
 
     /** The node's platform, or null when this catalog does not know the node. */
     NodePlatform platformOf(String nodeName);
