@@ -100,7 +100,7 @@ class ExplainHandler {
     }
 
     private Mono<ServerResponse> explain(ExtenderArgs args, ServerRequest request) {
-        return matching.match(args).flatMap(RequestBodies.guarded(m -> {
+        return Mono.fromFuture(matching.match(args)).flatMap(RequestBodies.guarded(m -> {
             Explanation explanation = Explanation.of(m.args().pod().ref(), m.args().nodes(), m.matcher(), this::lookupFailure,
                     startFailures(m.args().pod().namespace(), m.args().pod().name()));
             if (wantsText(request)) {

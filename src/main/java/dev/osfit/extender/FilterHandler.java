@@ -1,10 +1,10 @@
 package dev.osfit.extender;
 
 import dev.osfit.match.Verdict;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 
 /** POST /filter: ExtenderArgs -> ExtenderFilterResult. */
 @Component
@@ -20,22 +20,25 @@ class FilterHandler {
         this.metrics = metrics;
     }
 
-    /** The ExtenderFilterResult for one request body. */
-    Mono<byte[]> answer(byte[] body) {
-        return Mono.just(body)
-                .flatMap(RequestBodies.guarded(matching::match))
-                .map(RequestBodies.guarded(m -> {
-                    matching.filtered(m.args().pod());
-                    byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
-                    metrics.filterOutcomes(m.args().nodes(), m.matcher());
-                    warnIfUnchecked(m);
-                    if (log.isDebugEnabled()) {
-                        logDecision(m);
-                    }
-                    return answer;
-                }))
-                // The protocol's own way to fail a filter call: kube-scheduler shows the text in the pod's events.
-                .onErrorResume(IndexNotReadyException.class, e -> Mono.just(ExtenderEncoder.filterError(e.getMessage())));
+    /** The ExtenderFilterResult for one request body: done on return unless an image is being looked up. */
+    CompletableFuture<byte[]> answer(byte[] body) {
+        CompletableFuture<PodMatching.Matched> matched;
+        try {
+            matched = matching.match(body);
+        } catch (IndexNotReadyException e) {
+            // The protocol's own way to fail a filter call: kube-scheduler shows the text in the pod's events.
+            return CompletableFuture.completedFuture(ExtenderEncoder.filterError(e.getMessage()));
+        }
+        return matched.thenApply(RequestBodies.guarded(m -> {
+            matching.filtered(m.args().pod());
+            byte[] answer = ExtenderEncoder.filter(m.args().nodes(), m.matcher());
+            metrics.filterOutcomes(m.args().nodes(), m.matcher());
+            warnIfUnchecked(m);
+            if (log.isDebugEnabled()) {
+                logDecision(m);
+            }
+            return answer;
+        }));
     }
 
     /** At most one WARN a minute: the misconfiguration is the same on every request. */

@@ -5,6 +5,7 @@ import dev.osfit.match.PodCompiler;
 import dev.osfit.match.PodFacts;
 import dev.osfit.match.PodRequirements;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import reactor.core.scheduler.Schedulers;
 import dev.osfit.match.Scoring;
 import dev.osfit.node.NodeCatalog;
@@ -12,9 +13,15 @@ import dev.osfit.node.NodeSource;
 import dev.osfit.node.SeenNodes;
 import dev.osfit.kube.ConsultedPods;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 
-/** The step filter and prioritize share: decode the request, compile the pod, know the nodes. */
+/**
+ * The step filter and prioritize share: decode the request, compile the pod, know the nodes.
+ *
+ * <p>Answers are futures, not Reactor chains: nearly every request finds its pod's images known
+ * (cache, annotation, static sources), and then everything happens on the calling thread with no
+ * operator in between. Inside the real kube-scheduler, a chain of a dozen operators per request kept
+ * C2 deoptimizing and recompiling their shared call sites long after warm-up.
+ */
 @Component
 class PodMatching {
 
@@ -37,13 +44,24 @@ class PodMatching {
     record Matched(ExtenderArgs args, Matcher matcher) {
     }
 
-    /** Decodes, resolves named nodes from the current catalog and compiles the pod. */
-    Mono<Matched> match(byte[] body) {
-        return match(decoder.decodeArgs(body));
+    /** Runs where a lookup that completes later continues: never a registry event loop or the JDK's timeout thread. */
+    private static final Executor PARALLEL = task -> Schedulers.parallel().schedule(task);
+
+    /**
+     * Decodes, resolves named nodes from the current catalog and compiles the pod: done on return when
+     * every image is known. Bad input and an index not ready yet are thrown, not returned.
+     */
+    CompletableFuture<Matched> match(byte[] body) {
+        try {
+            return match(decoder.decodeArgs(body));
+        } catch (OutOfMemoryError e) {
+            // What a request allocates follows its size: answered 503 (see RequestBodies.guarded).
+            throw new RequestBodies.NoMemoryException();
+        }
     }
 
-    /** Resolves named nodes from the current catalog and compiles the pod. */
-    Mono<Matched> match(ExtenderArgs args) {
+    /** Resolves named nodes from the current catalog and compiles the pod (as {@link #match(byte[])}). */
+    CompletableFuture<Matched> match(ExtenderArgs args) {
         RequestNodes requestNodes = args.nodes();
         if (requestNodes.full()) {
             // Remembered for preempt, which names nodes without their objects.
@@ -57,19 +75,19 @@ class PodMatching {
             }
             args.nodes().resolve(catalog);
         }
-        return matcher(args.pod()).map(matcher -> new Matched(args, matcher));
+        return matcher(args.pod()).thenApply(matcher -> new Matched(args, matcher));
     }
 
     /**
      * The pod's matcher. Usually every image is known at once (cache, annotation, static sources) and
-     * this stays on the calling thread; a lookup that completes later completes on a registry event
-     * loop or the JDK's timeout thread, so the rest of the request moves to the parallel scheduler.
+     * this stays on the calling thread (the future is done on return); a lookup that completes later
+     * completes on a registry event loop or the JDK's timeout thread, so the rest of the request moves
+     * to the parallel scheduler.
      */
-    Mono<Matcher> matcher(PodFacts pod) {
+    CompletableFuture<Matcher> matcher(PodFacts pod) {
         CompletableFuture<PodRequirements> requirements = compiler.compile(pod).toCompletableFuture();
-        Mono<PodRequirements> ready = requirements.isDone() ? Mono.just(requirements.join())
-                : Mono.fromFuture(requirements).publishOn(Schedulers.parallel());
-        return ready.map(r -> new Matcher(r, scoring));
+        return requirements.isDone() ? requirements.thenApply(r -> new Matcher(r, scoring))
+                : requirements.thenApplyAsync(r -> new Matcher(r, scoring), PARALLEL);
     }
 
     /** The current catalog, or the empty one while it is not ready (nodes it cannot check pass). */

@@ -7,12 +7,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 
 /**
  * POST /preempt: ExtenderPreemptionArgs -> ExtenderPreemptionResult. The answer replaces
@@ -55,17 +55,14 @@ class PreemptHandler {
     }
 
     /** The ExtenderPreemptionResult for one request body. */
-    Mono<byte[]> answer(byte[] request) {
-        return Mono.just(request)
-                .flatMap(RequestBodies.guarded(body -> {
-                    PreemptionArgs args = matching.decoder().decodePreemption(body);
-                    matching.asked(args.pod());
-                    return matching.matcher(args.pod()).map(RequestBodies.guarded(matcher -> {
-                        Kept k = keep(args, matcher, matching.preemptionCatalog());
-                        count(args, k);
-                        return ExtenderEncoder.preempt(k.kept());
-                    }));
-                }));
+    CompletableFuture<byte[]> answer(byte[] body) {
+        PreemptionArgs args = RequestBodies.guarded(matching.decoder()::decodePreemption).apply(body);
+        matching.asked(args.pod());
+        return matching.matcher(args.pod()).thenApply(RequestBodies.guarded(matcher -> {
+            Kept k = keep(args, matcher, matching.preemptionCatalog());
+            count(args, k);
+            return ExtenderEncoder.preempt(k.kept());
+        }));
     }
 
     /**

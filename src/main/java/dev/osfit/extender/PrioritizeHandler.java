@@ -1,9 +1,9 @@
 package dev.osfit.extender;
 
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 
 /** POST /prioritize: ExtenderArgs -> HostPriorityList (scores 0..10). */
 @Component
@@ -17,14 +17,12 @@ class PrioritizeHandler {
         this.matching = matching;
     }
 
-    /** The HostPriorityList for one request body. */
-    Mono<byte[]> answer(byte[] body) {
-        return Mono.just(body)
-                .flatMap(RequestBodies.guarded(matching::match))
-                .map(RequestBodies.guarded(m -> {
-                    log.debug("prioritize {}: {} nodes; {}", m.args().pod().ref(), m.args().nodes().size(), m.matcher().requirements());
-                    matching.asked(m.args().pod());
-                    return ExtenderEncoder.prioritize(m.args().nodes(), m.matcher());
-                }));
+    /** The HostPriorityList for one request body: done on return unless an image is being looked up. */
+    CompletableFuture<byte[]> answer(byte[] body) {
+        return matching.match(body).thenApply(RequestBodies.guarded(m -> {
+            log.debug("prioritize {}: {} nodes; {}", m.args().pod().ref(), m.args().nodes().size(), m.matcher().requirements());
+            matching.asked(m.args().pod());
+            return ExtenderEncoder.prioritize(m.args().nodes(), m.matcher());
+        }));
     }
 }

@@ -56,15 +56,20 @@ public final class RequestBodies {
     }
 
     /**
-     * The same, straight from Reactor Netty (the verbs): each buffer is copied into one array as it
-     * arrives, and released by Reactor Netty after; past the limit the read stops with a {@link BadRequestException}.
+     * The whole body straight from Reactor Netty (the webhook's port), offloaded when large: each buffer
+     * is copied into one array as it arrives, and released by Reactor Netty after; past the limit the
+     * read stops with a {@link BadRequestException}.
      */
-    public Mono<byte[]> read(HttpServerRequest request) {
-        return read(request, maxBytes);
+    public static Mono<byte[]> read(HttpServerRequest request, long maxBytes) {
+        return offloadLarge(receive(request, maxBytes).map(Collected::bytes));
     }
 
-    /** As {@link #read(HttpServerRequest)}, with a limit of the caller's. */
-    public static Mono<byte[]> read(HttpServerRequest request, long maxBytes) {
+    /** The body as received, not yet offloaded: the verbs take it from here in one step. */
+    Mono<Collected> receive(HttpServerRequest request) {
+        return receive(request, maxBytes);
+    }
+
+    private static Mono<Collected> receive(HttpServerRequest request, long maxBytes) {
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         long declared = -1;
         if (length != null) {
@@ -78,9 +83,7 @@ public final class RequestBodies {
             return Mono.error(tooLarge(maxBytes));
         }
         int expected = (int) Math.min(Math.max(0, declared), Integer.MAX_VALUE - 8);
-        return offloadLarge(request.receive()
-                .collect(() -> new Collected(expected), (c, buffer) -> add(c, buffer, maxBytes))
-                .map(Collected::bytes));
+        return request.receive().collect(() -> new Collected(expected), (c, buffer) -> add(c, buffer, maxBytes));
     }
 
     /**
@@ -236,6 +239,9 @@ public final class RequestBodies {
      * arrive in time, 503 before the index is ready or when memory ran out, 500 for anything else.
      */
     public static Answer failureOf(String verb, Throwable error) {
+        if (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
+            error = error.getCause();
+        }
         if (requestTimedOut(error)) {
             log.debug("{}: request body not received within osfit.request-read-timeout", verb);
             return new Answer(HttpStatus.REQUEST_TIMEOUT, ExtenderEncoder.error("request body not received within osfit.request-read-timeout"), true);

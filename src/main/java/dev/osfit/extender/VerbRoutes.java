@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -13,6 +14,7 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -28,6 +30,11 @@ import reactor.netty.http.server.HttpServerRoutes;
  * whole, its answer is bytes already encoded. Here a request is read into one array (bounded by
  * {@code osfit.max-request-size}), answered by the verb's handler, written with its length, and timed
  * once ({@link ExtenderMetrics}); failures are answered as on every other path ({@link RequestBodies#failureOf}).
+ *
+ * <p>A request is three operators: collect the body, answer it, turn a failure into its answer. The
+ * handler answers with a future that is done on return in the usual case (every image known), and
+ * then the answer is written from the same call; a body over {@link RequestBodies#OFFLOAD_BYTES} is
+ * answered on the parallel scheduler, a pending lookup where it completes.
  * Connection limits and read deadlines are the server's own ({@link ConnectionGuard}), so they hold here too.
  */
 @Component
@@ -57,18 +64,32 @@ class VerbRoutes implements NettyRouteProvider {
                 .post(Routes.PREEMPT, verb("preempt", preempt::answer));
     }
 
-    private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> verb(String verb, Function<byte[], Mono<byte[]>> handler) {
+    private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> verb(String verb,
+                                                                                   Function<byte[], CompletableFuture<byte[]>> handler) {
         return (request, response) -> {
             long start = System.nanoTime();
             if (!clients.checksNothing() && !clients.allows(peerCertificates(request))) {
                 return write(verb, start, response, new RequestBodies.Answer(HttpStatus.FORBIDDEN, AllowedClients.FORBIDDEN, false));
             }
-            return bodies.read(request)
-                    .flatMap(handler)
-                    .map(RequestBodies.Answer::ok)
-                    .onErrorResume(e -> Mono.just(RequestBodies.failureOf(verb, e)))
-                    .flatMap(answer -> write(verb, start, response, answer));
+            return bodies.receive(request)
+                    .flatMap(received -> {
+                        byte[] body = received.bytes();
+                        return body.length > RequestBodies.OFFLOAD_BYTES
+                                ? Mono.just(body).publishOn(Schedulers.parallel()).flatMap(b -> respond(verb, start, response, handler.apply(b)))
+                                : respond(verb, start, response, handler.apply(body));
+                    })
+                    // Once the answer's headers went out, a failure is the connection's: nothing more can be written.
+                    .onErrorResume(e -> response.hasSentHeaders() ? Mono.error(e)
+                            : write(verb, start, response, RequestBodies.failureOf(verb, e)));
         };
+    }
+
+    private Mono<Void> respond(String verb, long start, HttpServerResponse response, CompletableFuture<byte[]> answer) {
+        if (answer.isDone()) {
+            // join() throws a failure wrapped in a CompletionException; failureOf unwraps it.
+            return write(verb, start, response, RequestBodies.Answer.ok(answer.join()));
+        }
+        return Mono.fromFuture(answer).flatMap(bytes -> write(verb, start, response, RequestBodies.Answer.ok(bytes)));
     }
 
     private Mono<Void> write(String verb, long start, HttpServerResponse response, RequestBodies.Answer answer) {
