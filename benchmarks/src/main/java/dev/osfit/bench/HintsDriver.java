@@ -29,8 +29,10 @@ import tools.jackson.databind.node.ObjectNode;
  * webhook (the shipped MutatingWebhookConfiguration, pointed at it), then the same pods scheduled by
  * kube-scheduler with the shipped {@code hints-only.yaml} (no extender): pods bound per second, osfit's
  * hinted pods against the unhinted ones. Interleaved (A B C, A B C, ...) on fresh etcd with 1000 nodes (10%
- * Windows); 8 client threads create the pods; before the measured pods, dry-run creates warm the webhook
- * (they pass admission and are not stored). Also the webhook's CPU per created pod (from /proc).
+ * Windows); 8 client threads create the pods; before the measured pods, warm-up pods are created in a
+ * namespace of their own and deleted again (they pass admission, and osfit's pod watch sees them as it
+ * sees every pod in a cluster), then dry-run probes wait for osfit's first hint. Also the webhook's CPU
+ * per created pod (from /proc).
  *
  * <pre>
  * mvn -B -q install -DskipTests && cd benchmarks && mvn -B -q package && \
@@ -105,6 +107,8 @@ public final class HintsDriver {
         return RealSchedulerDriver.mean(runs.stream().filter(r -> r.setup().equals(setup.name())).mapToDouble(f).toArray());
     }
 
+    static final String WARM_NAMESPACE = "osfit-warm-up";
+
     static Run run(Setup setup, int round, int nodeCount, int podCount, Path jar) throws Exception {
         ControlPlane plane = ControlPlane.startNew();
         Process noop = null;
@@ -138,17 +142,26 @@ public final class HintsDriver {
                 }
                 register(plane, port);
             }
-            // Warm-up: dry-run creates pass admission (the webhook has no side effects) and store nothing.
+            // Warm-up: real creates, so that osfit's pod watch warms too (a dry run stores nothing and is watched by
+            // nobody), in a namespace of their own, deleted before the measured creates and before kube-scheduler starts.
             int warmup = Integer.getInteger("osfit.bench.warmup", 1000);
+            kube.namespace(WARM_NAMESPACE);
             List<Future<?>> warming = new ArrayList<>();
             for (int i = 0; i < warmup; i++) {
                 ObjectNode pod = RealSchedulerDriver.pod("warm-" + i);
-                warming.add(pool.submit(() -> kube.send("POST", "/api/v1/namespaces/" + RealSchedulerDriver.NAMESPACE + "/pods?dryRun=All",
-                        "application/json", pod)));
+                warming.add(pool.submit(() -> {
+                    Kube.Answer a = kube.createPod(WARM_NAMESPACE, pod);
+                    if (a.status() != 201) {
+                        throw new IllegalStateException(setup + ": a warm-up pod was not created: " + a.status() + " " + a.body());
+                    }
+                    return a;
+                }));
             }
             for (Future<?> f : warming) {
                 f.get();
             }
+            // Pods on no node go at once (no kubelet to wait for).
+            kube.delete("/api/v1/namespaces/" + WARM_NAMESPACE + "/pods");
             if (setup == Setup.OSFIT) {
                 awaitHinted(kube);
             }
