@@ -134,7 +134,7 @@ public final class HintsDriver {
                     webhookPid = noop.pid();
                 } else {
                     port = ControlPlane.freePort();
-                    osfit = OsfitProcess.start(jar, "-Xms512m -Xmx512m", plane.dir().resolve("osfit.log"), "--spring.profiles.active=webhook",
+                    osfit = OsfitProcess.start(jar, RealSchedulerDriver.osfitJvm(), plane.dir().resolve("osfit.log"), "--spring.profiles.active=webhook",
                             "--osfit.admission.port=" + port, "--osfit.admission.tls-dir=" + tls, "--osfit.nodes.source=cluster",
                             "--osfit.nodes.kubeconfig=" + plane.osfitKubeconfig(), "--osfit.registry.enabled=false");
                     RealSchedulerDriver.awaitReady(osfit.base());
@@ -160,8 +160,16 @@ public final class HintsDriver {
             for (Future<?> f : warming) {
                 f.get();
             }
-            // Pods on no node go at once (no kubelet to wait for).
-            kube.delete("/api/v1/namespaces/" + WARM_NAMESPACE + "/pods");
+            // Pods on no node go at once (no kubelet to wait for); one by one, as a collection of thousands
+            // takes longer than one request may.
+            List<Future<?>> deleting = new ArrayList<>();
+            for (int i = 0; i < warmup; i++) {
+                String path = "/api/v1/namespaces/" + WARM_NAMESPACE + "/pods/warm-" + i;
+                deleting.add(pool.submit(() -> kube.delete(path)));
+            }
+            for (Future<?> f : deleting) {
+                f.get();
+            }
             if (setup == Setup.OSFIT) {
                 awaitHinted(kube);
             }

@@ -162,9 +162,7 @@ public final class RealSchedulerDriver {
             } else if (setup == Setup.OSFIT) {
                 // -Dosfit.bench.jfr=DIR records a JFR profile of each osfit run there (settings=profile), for where the CPU goes.
                 String jfr = System.getProperty("osfit.bench.jfr");
-                // -Dosfit.bench.osfit-jvm="..." adds JVM options of one's own (a JIT log, another GC).
-                String jvm = "-Xms512m -Xmx512m" + (System.getProperty("osfit.bench.osfit-jvm", "").isBlank() ? ""
-                        : " " + System.getProperty("osfit.bench.osfit-jvm").trim()) + (jfr == null ? "" : " -XX:StartFlightRecording=settings=profile,filename="
+                String jvm = osfitJvm() + (jfr == null ? "" : " -XX:StartFlightRecording=settings=profile,filename="
                         + Path.of(jfr).toAbsolutePath().resolve("osfit-round" + round + ".jfr"));
                 osfit = FULL ? OsfitProcess.start(jar, jvm, plane.dir().resolve("osfit.log"), "--osfit.nodes.source=request",
                         "--osfit.registry.enabled=false")
@@ -368,6 +366,12 @@ public final class RealSchedulerDriver {
      * Seconds osfit's handlers spent per verb so far (the sum of {@code osfit_extender_requests_seconds}:
      * request read to answer handed to Netty, on an event loop that nothing blocks, so close to its CPU).
      */
+    /** osfit's JVM options: a fixed heap, and {@code -Dosfit.bench.osfit-jvm="..."} of one's own (a JIT log, another GC). */
+    static String osfitJvm() {
+        String own = System.getProperty("osfit.bench.osfit-jvm", "").trim();
+        return "-Xms512m -Xmx512m" + (own.isEmpty() ? "" : " " + own);
+    }
+
     /** How often osfit's metrics are read during warm-up: a common Prometheus scrape interval. */
     static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
 
