@@ -30,12 +30,12 @@ import reactor.netty.http.server.HttpServerRoutes;
  * whole, its answer is bytes already encoded. Here a request is read into one array (bounded by
  * {@code osfit.max-request-size}), answered by the verb's handler, written with its length, and timed
  * once ({@link ExtenderMetrics}); failures are answered as on every other path ({@link RequestBodies#failureOf}).
- *
- * <p>A request is three operators: collect the body, answer it, turn a failure into its answer. The
- * handler answers with a future that is done on return in the usual case (every image known), and
- * then the answer is written from the same call; a body over {@link RequestBodies#OFFLOAD_BYTES} is
- * answered on the parallel scheduler, a pending lookup where it completes.
  * Connection limits and read deadlines are the server's own ({@link ConnectionGuard}), so they hold here too.
+ *
+ * <p>A request is four operators: collect the body, answer it, turn a failure into its answer, write it. The
+ * handler answers with a future that is done on return in the usual case (every image known), and
+ * then the answer goes on to be written in the same call; a body over {@link RequestBodies#OFFLOAD_BYTES} is
+ * answered on the parallel scheduler, a pending lookup where it completes.
  */
 @Component
 class VerbRoutes implements NettyRouteProvider {
@@ -75,21 +75,22 @@ class VerbRoutes implements NettyRouteProvider {
                     .flatMap(received -> {
                         byte[] body = received.bytes();
                         return body.length > RequestBodies.OFFLOAD_BYTES
-                                ? Mono.just(body).publishOn(Schedulers.parallel()).flatMap(b -> respond(verb, start, response, handler.apply(b)))
-                                : respond(verb, start, response, handler.apply(body));
+                                ? Mono.just(body).publishOn(Schedulers.parallel()).flatMap(b -> answer(handler.apply(b)))
+                                : answer(handler.apply(body));
                     })
-                    // Once the answer's headers went out, a failure is the connection's: nothing more can be written.
-                    .onErrorResume(e -> response.hasSentHeaders() ? Mono.error(e)
-                            : write(verb, start, response, RequestBodies.failureOf(verb, e)));
+                    .onErrorResume(e -> Mono.just(RequestBodies.failureOf(verb, e)))
+                    // Failures of the write itself are the connection's: nothing more to answer, nothing timed twice.
+                    .flatMap(answer -> write(verb, start, response, answer));
         };
     }
 
-    private Mono<Void> respond(String verb, long start, HttpServerResponse response, CompletableFuture<byte[]> answer) {
+    /** The handler's answer: at once when done (Reactor's flatMap takes a Mono.just without subscribing), else when it completes. */
+    private static Mono<RequestBodies.Answer> answer(CompletableFuture<byte[]> answer) {
         if (answer.isDone()) {
             // join() throws a failure wrapped in a CompletionException; failureOf unwraps it.
-            return write(verb, start, response, RequestBodies.Answer.ok(answer.join()));
+            return Mono.just(RequestBodies.Answer.ok(answer.join()));
         }
-        return Mono.fromFuture(answer).flatMap(bytes -> write(verb, start, response, RequestBodies.Answer.ok(bytes)));
+        return Mono.fromFuture(answer).map(RequestBodies.Answer::ok);
     }
 
     private Mono<Void> write(String verb, long start, HttpServerResponse response, RequestBodies.Answer answer) {
