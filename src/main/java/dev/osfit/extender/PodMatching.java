@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Answers are futures, not Reactor chains: nearly every request finds its pod's images known
  * (cache, annotation, static sources), and then everything happens on the calling thread with no
- * operator in between. Inside the real kube-scheduler, a chain of a dozen operators per request kept
- * C2 deoptimizing and recompiling their shared call sites long after warm-up.
+ * operator in between: less to allocate per request and less for C2 to inline than the dozen
+ * operators a verb took before.
  */
 @Component
 class PodMatching {
