@@ -139,7 +139,12 @@ public final class RequestBodies {
     }
 
     private static Mono<byte[]> offloadLarge(Mono<byte[]> body) {
-        return body.flatMap(b -> b.length > OFFLOAD_BYTES ? Mono.just(b).publishOn(Schedulers.parallel()) : Mono.just(b));
+        return body.flatMap(b -> next(b, Mono::just));
+    }
+
+    /** The next step for a body: on this thread, or on the parallel scheduler when it is over {@link #OFFLOAD_BYTES}. */
+    static <T> Mono<T> next(byte[] body, Function<byte[], Mono<T>> step) {
+        return body.length > OFFLOAD_BYTES ? Mono.just(body).publishOn(Schedulers.parallel()).flatMap(step) : step.apply(body);
     }
 
     /** Reactor Netty's request timeout (a package-private ChannelException) or a read timeout. */

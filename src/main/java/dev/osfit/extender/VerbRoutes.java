@@ -14,7 +14,6 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -72,12 +71,7 @@ class VerbRoutes implements NettyRouteProvider {
                 return write(verb, start, response, new RequestBodies.Answer(HttpStatus.FORBIDDEN, AllowedClients.FORBIDDEN, false));
             }
             return bodies.receive(request)
-                    .flatMap(received -> {
-                        byte[] body = received.bytes();
-                        return body.length > RequestBodies.OFFLOAD_BYTES
-                                ? Mono.just(body).publishOn(Schedulers.parallel()).flatMap(b -> answer(handler.apply(b)))
-                                : answer(handler.apply(body));
-                    })
+                    .flatMap(received -> RequestBodies.next(received.bytes(), body -> answer(handler.apply(body))))
                     .onErrorResume(e -> Mono.just(RequestBodies.failureOf(verb, e)))
                     // Failures of the write itself are the connection's: nothing more to answer, nothing timed twice.
                     .flatMap(answer -> write(verb, start, response, answer));
