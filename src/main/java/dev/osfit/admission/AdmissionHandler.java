@@ -27,7 +27,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -104,96 +104,138 @@ class AdmissionHandler {
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
-    /** The AdmissionReview answer to one request body. */
-    Mono<byte[]> answer(byte[] request) {
-        return Mono.just(request).flatMap(RequestBodies.guarded(body -> {
-            JsonNode review;
-            try {
-                review = json.readTree(body);
-            } catch (JacksonException e) {
-                return badRequest("not JSON: " + e.getOriginalMessage());
-            }
-            JsonNode req = review.path("request");
-            String uid = req.path("uid").asString("");
-            if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asString("")) || uid.isEmpty()) {
-                return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
-            }
-            if (uid.length() > MAX_UID) {
-                // The API server sends a UUID; anything longer would be echoed back for nothing.
-                return badRequest("request.uid longer than " + MAX_UID + " characters");
-            }
-            return decide(req).map(RequestBodies.guarded(d -> {
-                boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
-                Outcome outcome = deny ? Outcome.DENIED : d.outcome();
-                decisions[outcome.ordinal()].increment();
-                log.debug("admission {}/{}: {} ({})", req.path("namespace").asString(""),
-                        req.path("object").path("metadata").path("name").asString(req.path("name").asString("")), outcome, d.reason());
-                return answer(uid, d, deny);
-            }));
-        }));
+    /** The AdmissionReview answer to one request body: at once, unless an image's lookup is still under way. */
+    Mono<byte[]> answer(byte[] body) {
+        try {
+            return RequestBodies.guarded(this::answerNow).apply(body);
+        } catch (RuntimeException e) {
+            return Mono.error(e);
+        }
     }
 
-    private Mono<PodHints.Decision> decide(JsonNode req) {
-        JsonNode pod = req.path("object");
-        if (!"CREATE".equals(req.path("operation").asString("")) || !"Pod".equals(req.path("kind").path("kind").asString(""))
-                || !req.path("subResource").asString("").isEmpty() || !pod.isObject()) {
-            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, "not a pod CREATE"));
+    private Mono<byte[]> answerNow(byte[] body) {
+        Review review;
+        try {
+            review = Review.read(body);
+        } catch (JacksonException e) {
+            return badRequest("not JSON: " + e.getOriginalMessage());
         }
-        if (properties.excludedNamespaces().contains(req.path("namespace").asString(""))) {
-            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, "namespace excluded (osfit.admission.excluded-namespaces)"));
+        if (!"admission.k8s.io/v1".equals(review.apiVersion()) || review.uid().isEmpty()) {
+            return badRequest("expected an AdmissionReview admission.k8s.io/v1 with request.uid");
+        }
+        if (review.uid().length() > MAX_UID) {
+            // The API server sends a UUID; anything longer would be echoed back for nothing.
+            return badRequest("request.uid longer than " + MAX_UID + " characters");
+        }
+        CompletableFuture<PodHints.Decision> decision = decide(review);
+        if (decision.isDone()) {
+            return Mono.just(answer(review, decision.join()));
+        }
+        return Mono.fromFuture(decision).map(RequestBodies.guarded(d -> answer(review, d)));
+    }
+
+    private byte[] answer(Review review, PodHints.Decision d) {
+        boolean deny = d.outcome() == Outcome.BLOCKED && properties.denyConflicts();
+        Outcome outcome = deny ? Outcome.DENIED : d.outcome();
+        decisions[outcome.ordinal()].increment();
+        if (log.isDebugEnabled()) {
+            log.debug("admission {}/{}: {} ({})", review.namespace(), review.podName(), outcome, d.reason());
+        }
+        return answer(review.uid(), d, deny);
+    }
+
+    /**
+     * The decision: done on return unless an image's lookup is under way, which is then awaited on the
+     * parallel scheduler for at most osfit.admission.budget.
+     */
+    private CompletableFuture<PodHints.Decision> decide(Review review) {
+        ObjectNode pod = review.pod();
+        if (!"CREATE".equals(review.operation()) || !"Pod".equals(review.kind()) || !review.subResource().isEmpty() || pod == null) {
+            return done(new PodHints.Decision(null, Outcome.SKIPPED, "not a pod CREATE"));
+        }
+        if (properties.excludedNamespaces().contains(review.namespace())) {
+            return done(new PodHints.Decision(null, Outcome.SKIPPED, "namespace excluded (osfit.admission.excluded-namespaces)"));
         }
         if ("off".equals(pod.path("metadata").path("annotations").path(OPT_OUT).asString(""))) {
-            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, OPT_OUT + ": off"));
+            return done(new PodHints.Decision(null, Outcome.SKIPPED, OPT_OUT + ": off"));
         }
         if (!pod.path("spec").path("nodeName").asString("").isEmpty()) {
-            return Mono.just(new PodHints.Decision(null, Outcome.SKIPPED, "spec.nodeName is set"));
+            return done(new PodHints.Decision(null, Outcome.SKIPPED, "spec.nodeName is set"));
         }
         PodFacts facts;
         try {
-            facts = PodHints.facts(pod);
+            facts = review.facts();
         } catch (RuntimeException e) {
-            return Mono.just(hints.unchanged(pod, "pod not understood: " + e.getMessage(), false));
+            return done(hints.unchanged(pod, "pod not understood: " + e.getMessage(), false));
         }
         NodeCatalog catalog = nodes.current();
         if (!catalog.ready() || catalog.platforms().isEmpty()) {
-            return Mono.just(hints.unchanged(pod, HintPlanner.INDEX_EMPTY, false));
+            return done(hints.unchanged(pod, HintPlanner.INDEX_EMPTY, false));
+        }
+        CompletableFuture<PodRequirements> compiled = hints.compile(facts);
+        if (compiled.isDone()) {
+            return done(hints.decide(pod, compiled.join(), catalog, false));
         }
         Duration budget = properties.budget();
-        CompletableFuture<PodRequirements> compiled = hints.compile(facts);
-        Mono<PodRequirements> requirements = compiled.isDone() ? Mono.just(compiled.join())
-                : Mono.fromFuture(compiled.copy().orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS)).publishOn(Schedulers.parallel());
-        return requirements
-                .map(r -> hints.decide(pod, r, catalog, false))
-                .onErrorResume(TimeoutException.class, e -> Mono.just(properties.gate().enabled()
-                        // The lookup goes on; osfit's gate controller finishes the job and lifts the gate.
-                        ? hints.gate(pod, "image platforms being resolved (at most " + properties.gate().maxWait() + ")")
-                        : hints.unchanged(pod, String.format(NOT_RESOLVED, budget), false)));
+        return compiled.copy().orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS).handleAsync((requirements, error) -> {
+            if (error == null) {
+                return hints.decide(pod, requirements, catalog, false);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (!(cause instanceof TimeoutException)) {
+                throw new java.util.concurrent.CompletionException(cause);
+            }
+            return properties.gate().enabled()
+                    // The lookup goes on; osfit's gate controller finishes the job and lifts the gate.
+                    ? hints.gate(pod, "image platforms being resolved (at most " + properties.gate().maxWait() + ")")
+                    : hints.unchanged(pod, String.format(NOT_RESOLVED, budget), false);
+        }, PARALLEL);
     }
 
+    private static final java.util.concurrent.Executor PARALLEL = task -> Schedulers.parallel().schedule(task);
+
+    private static CompletableFuture<PodHints.Decision> done(PodHints.Decision decision) {
+        return CompletableFuture.completedFuture(decision);
+    }
+
+    /** The AdmissionReview answer, written field by field (no tree of it is built). */
     private byte[] answer(String uid, PodHints.Decision decision, boolean deny) {
-        ObjectNode review = json.createObjectNode();
-        review.put("apiVersion", "admission.k8s.io/v1");
-        review.put("kind", "AdmissionReview");
-        ObjectNode response = review.putObject("response");
-        response.put("uid", uid);
-        if (deny) {
-            // Only with osfit.admission.deny-conflicts: a pod no node can ever run.
-            response.put("allowed", false);
-            response.putObject("status").put("code", 403).put("reason", "Forbidden")
-                    .put("message", PodHints.warning("no node can run this pod: " + decision.reason()));
-            return json.writeValueAsBytes(review);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("apiVersion", "admission.k8s.io/v1");
+            g.writeStringProperty("kind", "AdmissionReview");
+            g.writeName("response");
+            g.writeStartObject();
+            g.writeStringProperty("uid", uid);
+            if (deny) {
+                // Only with osfit.admission.deny-conflicts: a pod no node can ever run.
+                g.writeBooleanProperty("allowed", false);
+                g.writeName("status");
+                g.writeStartObject();
+                g.writeNumberProperty("code", 403);
+                g.writeStringProperty("reason", "Forbidden");
+                g.writeStringProperty("message", PodHints.warning("no node can run this pod: " + decision.reason()));
+                g.writeEndObject();
+            } else {
+                // Otherwise never a rejection: at worst the pod goes on without hints and the extender checks it.
+                g.writeBooleanProperty("allowed", true);
+                if (decision.warning() != null) {
+                    g.writeName("warnings");
+                    g.writeStartArray();
+                    g.writeString(decision.warning());
+                    g.writeEndArray();
+                }
+                ArrayNode patch = decision.patch();
+                if (patch != null && !patch.isEmpty()) {
+                    g.writeStringProperty("patchType", "JSONPatch");
+                    g.writeStringProperty("patch", Base64.getEncoder().encodeToString(json.writeValueAsBytes(patch)));
+                }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
         }
-        // Otherwise never a rejection: at worst the pod goes on without hints and the extender checks it.
-        response.put("allowed", true);
-        if (decision.warning() != null) {
-            response.putArray("warnings").add(decision.warning());
-        }
-        ArrayNode patch = decision.patch();
-        if (patch != null && !patch.isEmpty()) {
-            response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(json.writeValueAsBytes(patch)));
-        }
-        return json.writeValueAsBytes(review);
+        return out.toByteArray();
     }
 
     private Mono<ServerResponse> tooLarge() {

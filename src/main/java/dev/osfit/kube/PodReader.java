@@ -15,8 +15,8 @@ import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads a v1.Pod into {@link PodFacts}, the same way wherever the pod comes from: inside an extender
- * request (a streaming parser positioned at the pod), an AdmissionReview's object (a JSON tree), or
- * the API server's answer (bytes). The pod is bound to narrow records ({@code PodJson}): only the
+ * request (a streaming parser positioned at the pod), an AdmissionReview's object (its bytes inside the
+ * review), a JSON tree (the gate controller's pods), or the API server's answer (bytes). The pod is bound to narrow records ({@code PodJson}): only the
  * fields osfit reads; everything else is skipped by the parser without being built. Thread-safe.
  */
 public final class PodReader {
@@ -81,7 +81,12 @@ public final class PodReader {
 
     /** A pod as the API server sends it. */
     public static PodFacts fromBytes(byte[] json) {
-        try (JsonParser p = parser(json)) {
+        return fromBytes(json, 0, json.length);
+    }
+
+    /** A pod that is {@code length} bytes of {@code json} from {@code offset} (an AdmissionReview's request.object). */
+    public static PodFacts fromBytes(byte[] json, int offset, int length) {
+        try (JsonParser p = MAPPER.createParser(json, offset, length)) {
             p.nextToken();
             return read(p, "pod");
         } catch (JacksonException e) {

@@ -1,0 +1,206 @@
+package dev.osfit.admission;
+
+import dev.osfit.kube.PodReader;
+import dev.osfit.match.PodFacts;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What the webhook reads from an AdmissionReview (admission.k8s.io/v1), in one streaming pass over its
+ * bytes: the request's identity and, of the pod, only what a hint is decided and written from.
+ *
+ * <p>Why not a JSON tree of the whole review: a pod's JSON is mostly what a hint never reads (env, probes,
+ * volumes, resources), and building every node of it, then binding the pod's facts from that tree, was
+ * the largest part of the webhook's own CPU per review. Here the pod is passed over once to find its
+ * bounds and keep a small tree of what the patch is written against ({@link #pod}: the opt-out
+ * annotation, whether annotations exist, {@code spec.nodeName}, {@code spec.affinity},
+ * {@code spec.schedulingGates}); its facts are then bound from its bytes by {@link PodReader}, as the
+ * extender binds a pod, skipping what osfit does not read.
+ *
+ * @param apiVersion the review's apiVersion, "" if absent or not a string
+ * @param uid        request.uid, "" if absent or not a string
+ * @param pod        the small tree of request.object, or null when request.object is not an object
+ */
+record Review(String apiVersion, String uid, String operation, String kind, String subResource, String namespace,
+              String name, ObjectNode pod, byte[] body, int podStart, int podLength) {
+
+    /** The pod's facts, bound from its bytes inside the review. */
+    PodFacts facts() {
+        return PodReader.fromBytes(body, podStart, podLength);
+    }
+
+    /** The review in {@code body}; malformed JSON throws the parser's exception. */
+    static Review read(byte[] body) {
+        try (JsonParser p = PodReader.parser(body)) {
+            Reading r = new Reading(body);
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return r.review();
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("apiVersion".equals(field)) {
+                    r.apiVersion = string(p, value);
+                } else if ("request".equals(field) && value == JsonToken.START_OBJECT) {
+                    request(p, r);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            // Nothing may follow the review (the tree reader refused trailing content too).
+            if (p.nextToken() != null) {
+                throw new dev.osfit.kube.BadRequestException("not JSON: content after the AdmissionReview");
+            }
+            return r.review();
+        }
+    }
+
+    private static void request(JsonParser p, Reading r) {
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "uid" -> r.uid = string(p, value);
+                case "operation" -> r.operation = string(p, value);
+                case "subResource" -> r.subResource = string(p, value);
+                case "namespace" -> r.namespace = string(p, value);
+                case "name" -> r.name = string(p, value);
+                case "kind" -> r.kind = kind(p, value);
+                case "object" -> pod(p, value, r);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    /** request.kind.kind ("Pod"). */
+    private static String kind(JsonParser p, JsonToken value) {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return "";
+        }
+        String kind = "";
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("kind".equals(field)) {
+                kind = string(p, v);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return kind;
+    }
+
+    private static void pod(JsonParser p, JsonToken value, Reading r) {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            r.pod = null;
+            return;
+        }
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        ObjectNode pod = JsonNodeFactory.instance.objectNode();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("metadata".equals(field) && v == JsonToken.START_OBJECT) {
+                pod.set("metadata", metadata(p));
+            } else if ("spec".equals(field) && v == JsonToken.START_OBJECT) {
+                pod.set("spec", spec(p));
+            } else {
+                p.skipChildren();
+            }
+        }
+        // The END_OBJECT of the pod is one byte.
+        r.pod = pod;
+        r.podStart = start;
+        r.podLength = (int) p.currentTokenLocation().getByteOffset() + 1 - start;
+    }
+
+    private static ObjectNode metadata(JsonParser p) {
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("name".equals(field) && v == JsonToken.VALUE_STRING) {
+                metadata.put("name", p.getString());
+            } else if ("annotations".equals(field) && v == JsonToken.START_OBJECT) {
+                // Whether annotations exist decides how the patch adds osfit's; of their values only the opt-out is read.
+                ObjectNode annotations = metadata.putObject("annotations");
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String key = p.currentName();
+                    JsonToken a = p.nextToken();
+                    if (AdmissionHandler.OPT_OUT.equals(key) && a == JsonToken.VALUE_STRING) {
+                        annotations.put(key, p.getString());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return metadata;
+    }
+
+    private static ObjectNode spec(JsonParser p) {
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "nodeName" -> {
+                    if (v == JsonToken.VALUE_STRING) {
+                        spec.put("nodeName", p.getString());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                // Kept whole: the patch merges the pod's own terms (bounded by the review's size, as the tree was).
+                case "affinity", "schedulingGates" -> spec.set(field, p.readValueAsTree());
+                default -> p.skipChildren();
+            }
+        }
+        return spec;
+    }
+
+    private static String string(JsonParser p, JsonToken value) {
+        if (value == JsonToken.VALUE_STRING) {
+            return p.getString();
+        }
+        p.skipChildren();
+        return "";
+    }
+
+    /** The fields as they are found, in any order; a repeated one keeps its last value, as a JSON tree would. */
+    private static final class Reading {
+        final byte[] body;
+        String apiVersion = "";
+        String uid = "";
+        String operation = "";
+        String kind = "";
+        String subResource = "";
+        String namespace = "";
+        String name = "";
+        ObjectNode pod;
+        int podStart;
+        int podLength;
+
+        Reading(byte[] body) {
+            this.body = body;
+        }
+
+        Review review() {
+            return new Review(apiVersion, uid, operation, kind, subResource, namespace, name, pod, body, podStart, podLength);
+        }
+    }
+
+    /** The pod's name for logs: metadata.name, else request.name. */
+    String podName() {
+        JsonNode n = pod == null ? null : pod.path("metadata").get("name");
+        return n != null ? n.asString() : name;
+    }
+}
