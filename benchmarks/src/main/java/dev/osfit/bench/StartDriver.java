@@ -165,7 +165,7 @@ public final class StartDriver {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             double ready = secondsUntil200("http://127.0.0.1:" + port + "/actuator/health/readiness", t0, p);
-            double cpu = cpuSeconds(p.pid());
+            double cpu = RealSchedulerDriver.ticks(p.pid()) / 100.0;
             Matcher m = STARTED.matcher(Files.readString(log));
             return new Run(setup.name(), round, ready, cpu, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN,
                     m.find(0) ? Double.parseDouble(m.group(2)) : Double.NaN);
@@ -173,13 +173,6 @@ public final class StartDriver {
             p.destroy();
             p.waitFor();
         }
-    }
-
-    /** CPU time (user and system, all threads) a process has used so far, from /proc. */
-    static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     private static double secondsUntil200(String url, long t0, Process p) throws Exception {
