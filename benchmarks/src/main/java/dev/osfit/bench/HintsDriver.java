@@ -90,7 +90,8 @@ public final class HintsDriver {
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("what", "kube-apiserver and kube-scheduler v1.32.5, hints only (hints-only.yaml, no extender), " + nodes
                 + " nodes (10% Windows), " + pods + " small Linux pods created by 8 threads per run after "
-                + Integer.getInteger("osfit.bench.warmup", 1000) + " dry-run creates, runs interleaved on fresh etcd");
+                + Integer.getInteger("osfit.bench.warmup", 1000) + " warm-up pods created and deleted in a namespace of their own and the"
+                + " webhook's process idle again, runs interleaved on fresh etcd");
         out.put("summary", summary);
         out.put("runs", runs);
         // A run of some setups only, or of fewer than three rounds (a trial), must not overwrite the published comparison.
