@@ -208,7 +208,19 @@ abstract class RealSchedulerScenarios {
         assertThat(pc.status()).as("%s", pc.body()).isIn(201, 409);
         ObjectNode pod = poolPod("high", ns, "2", null, IIS_2019);
         ((ObjectNode) pod.get("spec")).put("priorityClassName", HIGH_PRIORITY);
+        // The API server's Priority admission reads PriorityClasses from its own informer, which may not have seen
+        // the class just created: it refuses the pod (403, "no PriorityClass ... was found") until it has.
         Kube.Answer a = kube.createPod(ns, pod);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (a.status() == 403 && a.body().toString().contains("no PriorityClass") && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            a = kube.createPod(ns, pod);
+        }
         assertThat(a.status()).as("create high: %s", a.body()).isEqualTo(201);
         return "high";
     }
