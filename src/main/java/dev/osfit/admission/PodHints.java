@@ -52,7 +52,7 @@ final class PodHints {
         this.patches = new AffinityPatch(json);
     }
 
-    /** The pod as osfit's extender reads it (the same reader, so both decide alike), from the review's tree. */
+    /** A pod given as a JSON tree (the gate controller's), read as osfit's extender reads it, so both decide alike. */
     static PodFacts facts(JsonNode pod) {
         return PodReader.fromTree(pod);
     }

@@ -16,8 +16,9 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Reads a v1.Pod into {@link PodFacts}, the same way wherever the pod comes from: inside an extender
  * request (a streaming parser positioned at the pod), an AdmissionReview's object (its bytes inside the
- * review), a JSON tree (the gate controller's pods), or the API server's answer (bytes). The pod is bound to narrow records ({@code PodJson}): only the
- * fields osfit reads; everything else is skipped by the parser without being built. Thread-safe.
+ * review), a JSON tree (the gate controller's pods), or the API server's answer (bytes). The pod is bound
+ * to narrow records ({@code PodJson}): only the fields osfit reads; everything else is skipped by the
+ * parser without being built. Thread-safe.
  */
 public final class PodReader {
 
