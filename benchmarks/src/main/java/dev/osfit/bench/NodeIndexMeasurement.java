@@ -175,6 +175,11 @@ public final class NodeIndexMeasurement {
     }
 
     private static double secondsUntil200(String url, long t0, int limitSeconds) throws Exception {
+        return secondsUntil200(url, t0, limitSeconds, null);
+    }
+
+    /** Seconds from {@code t0} until {@code url} answers 200; fails at the limit, or at once if {@code process} (when given) exits. */
+    static double secondsUntil200(String url, long t0, int limitSeconds, Process process) throws Exception {
         while (true) {
             try {
                 HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
@@ -185,10 +190,13 @@ public final class NodeIndexMeasurement {
             } catch (IOException notYet) {
                 // not listening yet
             }
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException("osfit exited with " + process.exitValue() + " before " + url + " answered 200");
+            }
             if (System.nanoTime() - t0 > limitSeconds * 1_000_000_000L) {
                 throw new IllegalStateException(url + " not 200 within " + limitSeconds + " s");
             }
-            Thread.sleep(10);
+            Thread.sleep(5);
         }
     }
 

@@ -1,15 +1,9 @@
 package dev.osfit.bench;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +37,6 @@ public final class StartDriver {
 
     enum Setup { JAR, EXTRACTED, CDS, AOT_CACHE }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final Pattern STARTED = Pattern.compile("Started OsfitApplication in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
 
     record Run(String setup, int round, double secondsToReady, double cpuSecondsToReady, double springSeconds, double processSeconds) {
@@ -164,7 +157,7 @@ public final class StartDriver {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            double ready = secondsUntil200("http://127.0.0.1:" + port + "/actuator/health/readiness", t0, p);
+            double ready = NodeIndexMeasurement.secondsUntil200("http://127.0.0.1:" + port + "/actuator/health/readiness", t0, 60, p);
             double cpu = RealSchedulerDriver.ticks(p.pid()) / 100.0;
             Matcher m = STARTED.matcher(Files.readString(log));
             return new Run(setup.name(), round, ready, cpu, m.find() ? Double.parseDouble(m.group(1)) : Double.NaN,
@@ -172,27 +165,6 @@ public final class StartDriver {
         } finally {
             p.destroy();
             p.waitFor();
-        }
-    }
-
-    private static double secondsUntil200(String url, long t0, Process p) throws Exception {
-        while (true) {
-            try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return (System.nanoTime() - t0) / 1e9;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("osfit exited with " + p.exitValue() + " before it was ready");
-            }
-            if (System.nanoTime() - t0 > 60_000_000_000L) {
-                throw new IllegalStateException(url + " not 200 within 60 s");
-            }
-            Thread.sleep(5);
         }
     }
 
