@@ -179,7 +179,8 @@ class AdmissionHandler {
         Duration budget = properties.budget();
         return compiled.copy().orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS).handleAsync((requirements, error) -> {
             if (error == null) {
-                return hints.decide(pod, requirements, catalog, false);
+                // Guarded as the answer's own steps are: an OutOfMemoryError here is answered 503, not left fatal.
+                return RequestBodies.guarded((PodRequirements r) -> hints.decide(pod, r, catalog, false)).apply(requirements);
             }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
             if (!(cause instanceof TimeoutException)) {

@@ -1,5 +1,8 @@
 package dev.osfit.admission;
 
+import static dev.osfit.kube.JsonFields.forEachField;
+
+import dev.osfit.kube.BadRequestException;
 import dev.osfit.kube.PodReader;
 import dev.osfit.match.PodFacts;
 import tools.jackson.core.JsonParser;
@@ -40,81 +43,77 @@ record Review(String apiVersion, String uid, String operation, String kind, Stri
                 p.skipChildren();
                 return r.review();
             }
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
+            // A reader that returns false has its value skipped (a no-op for a scalar it has already read).
+            forEachField(p, (field, value) -> {
                 if ("apiVersion".equals(field)) {
-                    r.apiVersion = string(p, value);
+                    r.apiVersion = text(p, value);
                 } else if ("request".equals(field) && value == JsonToken.START_OBJECT) {
                     request(p, r);
-                } else {
-                    p.skipChildren();
+                    return true;
                 }
-            }
+                return false;
+            });
             // Nothing may follow the review (the tree reader refused trailing content too).
             if (p.nextToken() != null) {
-                throw new dev.osfit.kube.BadRequestException("not JSON: content after the AdmissionReview");
+                throw new BadRequestException("not JSON: content after the AdmissionReview");
             }
             return r.review();
         }
     }
 
     private static void request(JsonParser p, Reading r) {
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
+        forEachField(p, (field, value) -> {
             switch (field) {
-                case "uid" -> r.uid = string(p, value);
-                case "operation" -> r.operation = string(p, value);
-                case "subResource" -> r.subResource = string(p, value);
-                case "namespace" -> r.namespace = string(p, value);
-                case "name" -> r.name = string(p, value);
-                case "kind" -> r.kind = kind(p, value);
-                case "object" -> pod(p, value, r);
-                default -> p.skipChildren();
+                case "uid" -> r.uid = text(p, value);
+                case "operation" -> r.operation = text(p, value);
+                case "subResource" -> r.subResource = text(p, value);
+                case "namespace" -> r.namespace = text(p, value);
+                case "name" -> r.name = text(p, value);
+                case "kind" -> {
+                    // request.kind.kind ("Pod")
+                    r.kind = "";
+                    if (value == JsonToken.START_OBJECT) {
+                        forEachField(p, (k, v) -> {
+                            if ("kind".equals(k)) {
+                                r.kind = text(p, v);
+                            }
+                            return false;
+                        });
+                        return true;
+                    }
+                }
+                case "object" -> {
+                    r.pod = null;
+                    if (value == JsonToken.START_OBJECT) {
+                        pod(p, r);
+                        return true;
+                    }
+                }
+                default -> {
+                }
             }
-        }
+            return false;
+        });
     }
 
-    /** request.kind.kind ("Pod"). */
-    private static String kind(JsonParser p, JsonToken value) {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return "";
-        }
-        String kind = "";
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = p.currentName();
-            JsonToken v = p.nextToken();
-            if ("kind".equals(field)) {
-                kind = string(p, v);
-            } else {
-                p.skipChildren();
-            }
-        }
-        return kind;
-    }
-
-    private static void pod(JsonParser p, JsonToken value, Reading r) {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            r.pod = null;
-            return;
-        }
+    private static void pod(JsonParser p, Reading r) {
         int start = (int) p.currentTokenLocation().getByteOffset();
         ObjectNode pod = JsonNodeFactory.instance.objectNode();
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = p.currentName();
-            JsonToken v = p.nextToken();
-            if ("metadata".equals(field) && v == JsonToken.START_OBJECT) {
-                pod.set("metadata", metadata(p));
-            } else if ("spec".equals(field) && v == JsonToken.START_OBJECT) {
-                pod.set("spec", spec(p));
-            } else {
-                p.skipChildren();
+        forEachField(p, (field, value) -> {
+            if (value != JsonToken.START_OBJECT) {
+                return false;
             }
-        }
-        // The END_OBJECT of the pod is one byte.
+            if ("metadata".equals(field)) {
+                pod.set("metadata", metadata(p));
+                return true;
+            }
+            if ("spec".equals(field)) {
+                pod.set("spec", spec(p));
+                return true;
+            }
+            return false;
+        });
+        // The parser is on the pod's END_OBJECT, one byte.
         r.pod = pod;
         r.podStart = start;
         r.podLength = (int) p.currentTokenLocation().getByteOffset() + 1 - start;
@@ -122,57 +121,43 @@ record Review(String apiVersion, String uid, String operation, String kind, Stri
 
     private static ObjectNode metadata(JsonParser p) {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode();
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = p.currentName();
-            JsonToken v = p.nextToken();
-            if ("name".equals(field) && v == JsonToken.VALUE_STRING) {
+        forEachField(p, (field, value) -> {
+            if ("name".equals(field) && value == JsonToken.VALUE_STRING) {
                 metadata.put("name", p.getString());
-            } else if ("annotations".equals(field) && v == JsonToken.START_OBJECT) {
+            } else if ("annotations".equals(field) && value == JsonToken.START_OBJECT) {
                 // Whether annotations exist decides how the patch adds osfit's; of their values only the opt-out is read.
                 ObjectNode annotations = metadata.putObject("annotations");
-                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String key = p.currentName();
-                    JsonToken a = p.nextToken();
-                    if (AdmissionHandler.OPT_OUT.equals(key) && a == JsonToken.VALUE_STRING) {
+                forEachField(p, (key, v) -> {
+                    if (AdmissionHandler.OPT_OUT.equals(key) && v == JsonToken.VALUE_STRING) {
                         annotations.put(key, p.getString());
-                    } else {
-                        p.skipChildren();
                     }
-                }
-            } else {
-                p.skipChildren();
+                    return false;
+                });
+                return true;
             }
-        }
+            return false;
+        });
         return metadata;
     }
 
     private static ObjectNode spec(JsonParser p) {
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (field) {
-                case "nodeName" -> {
-                    if (v == JsonToken.VALUE_STRING) {
-                        spec.put("nodeName", p.getString());
-                    } else {
-                        p.skipChildren();
-                    }
-                }
+        forEachField(p, (field, value) -> {
+            if ("nodeName".equals(field) && value == JsonToken.VALUE_STRING) {
+                spec.put("nodeName", p.getString());
+            } else if ("affinity".equals(field) || "schedulingGates".equals(field)) {
                 // Kept whole: the patch merges the pod's own terms (bounded by the review's size, as the tree was).
-                case "affinity", "schedulingGates" -> spec.set(field, p.readValueAsTree());
-                default -> p.skipChildren();
+                spec.set(field, p.readValueAsTree());
+                return true;
             }
-        }
+            return false;
+        });
         return spec;
     }
 
-    private static String string(JsonParser p, JsonToken value) {
-        if (value == JsonToken.VALUE_STRING) {
-            return p.getString();
-        }
-        p.skipChildren();
-        return "";
+    /** A string value, or "" for any other (the caller's reader skips it). */
+    private static String text(JsonParser p, JsonToken value) {
+        return value == JsonToken.VALUE_STRING ? p.getString() : "";
     }
 
     /** The fields as they are found, in any order; a repeated one keeps its last value, as a JSON tree would. */
