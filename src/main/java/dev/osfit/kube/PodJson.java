@@ -1,172 +1,491 @@
 package dev.osfit.kube;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import static dev.osfit.kube.JsonFields.forEachField;
+
 import dev.osfit.image.PlatformAnnotation;
+import dev.osfit.image.PullContext;
 import dev.osfit.match.PodFacts;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamContext;
 
 /**
- * The narrow binding of a v1.Pod: only the fields osfit reads. Everything else (managedFields,
- * status, env, probes...) is skipped by the parser without being materialised.
+ * The narrow reading of a v1.Pod: only the fields osfit reads, taken from a streaming parser (over bytes
+ * or over a tree); everything else (managedFields, status, env, probes...) is skipped without being built.
+ * A field of the wrong type is bad input named by its path in the pod ("Pod.spec.containers[0].image");
+ * null is the field's absence, as Go's decoding treats it (a null string in a map or a list is ""). One
+ * instance per pod read: not thread-safe.
+ *
+ * <p>Why not data binding: binding the same fields to records through Jackson's databind cost a webhook
+ * review about a tenth of its event-loop time, and its shared deserializers are where the JIT kept
+ * recompiling (type checks that failed as pods, trees and requests passed through them). This reader is
+ * one monomorphic loop per object.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-record PodJson(Meta metadata, Spec spec) {
+final class PodJson {
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Meta(String name, String namespace, String uid, Map<String, String> annotations) {
+    private final JsonParser p;
+    private final String where;
+    /** The pod object's own context: a path for an error message is read from the parser up to it. */
+    private final TokenStreamContext pod;
+
+    private String name;
+    private String namespace;
+    private String uid;
+    private String platformAnnotation;
+    private String osName;
+    private String runtimeClassName;
+    private String schedulerName;
+    private String serviceAccountName;
+    private Map<String, String> nodeSelector;
+    private List<List<PodFacts.Requirement>> terms;
+    private List<PodFacts.Container> containers = List.of();
+    private List<PodFacts.Container> initContainers = List.of();
+    private List<String> pullSecrets = List.of();
+    private boolean hostPID;
+    private boolean hostIPC;
+    private boolean memoryEmptyDir;
+    private boolean podHostProcess;
+
+    // The container being read.
+    private String cName;
+    private String cImage;
+    private boolean cPrivileged;
+    private boolean cHostProcess;
+    private boolean cHugepages;
+    private boolean cPropagation;
+
+    // The term and requirement being read.
+    private List<PodFacts.Requirement> term;
+    private String rKey;
+    private String rOperator;
+    private List<String> rValues;
+
+    // The field readers, made once per pod rather than once per object.
+    private final JsonFields.FieldReader podField = this::podField;
+    private final JsonFields.FieldReader metadataField = this::metadataField;
+    private final JsonFields.FieldReader annotation = this::annotation;
+    private final JsonFields.FieldReader specField = this::specField;
+    private final JsonFields.FieldReader selector = this::selector;
+    private final JsonFields.FieldReader containerField = this::containerField;
+    private final JsonFields.FieldReader securityContextField = this::securityContextField;
+    private final JsonFields.FieldReader windowsOptions = this::windowsOptions;
+    private final JsonFields.FieldReader podSecurityContextField = this::podSecurityContextField;
+    private final JsonFields.FieldReader podWindowsOptions = this::podWindowsOptions;
+    private final JsonFields.FieldReader resourcesField = this::resourcesField;
+    private final JsonFields.FieldReader hugepages = this::hugepages;
+    private final JsonFields.FieldReader mountField = this::mountField;
+    private final JsonFields.FieldReader volumeField = this::volumeField;
+    private final JsonFields.FieldReader emptyDirField = this::emptyDirField;
+    private final JsonFields.FieldReader osField = this::osField;
+    private final JsonFields.FieldReader affinityField = this::affinityField;
+    private final JsonFields.FieldReader nodeAffinityField = this::nodeAffinityField;
+    private final JsonFields.FieldReader requiredField = this::requiredField;
+    private final JsonFields.FieldReader termField = this::termField;
+    private final JsonFields.FieldReader requirementField = this::requirementField;
+    private final JsonFields.FieldReader secretField = this::secretField;
+
+    private PodJson(JsonParser p, String where) {
+        this.p = p;
+        this.where = where;
+        this.pod = p.streamReadContext();
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Spec(List<Container> containers, List<Container> initContainers, Os os, Map<String, String> nodeSelector,
-                Affinity affinity, PodSecurityContext securityContext, Boolean hostPID, Boolean hostIPC, List<Volume> volumes,
-                String runtimeClassName, String schedulerName, String serviceAccountName, List<LocalObjectReference> imagePullSecrets) {
+    /**
+     * The facts of the pod whose START_OBJECT the parser has just returned, read up to and including its
+     * END_OBJECT. {@code where} names the pod in messages ("Pod", "pod").
+     */
+    static PodFacts read(JsonParser p, String where) {
+        PodJson reader = new PodJson(p, where);
+        forEachField(p, reader.podField);
+        return reader.facts();
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record LocalObjectReference(String name) {
+    private PodFacts facts() {
+        List<PodFacts.Container> all;
+        if (initContainers.isEmpty()) {
+            all = containers;
+        } else {
+            all = new ArrayList<>(initContainers.size() + containers.size());
+            all.addAll(initContainers);
+            all.addAll(containers);
+        }
+        return new PodFacts(namespace, name, all, osName, nodeSelector, terms, hostPID, hostIPC, memoryEmptyDir, podHostProcess,
+                platformAnnotation, runtimeClassName, uid, schedulerName, serviceAccountName, pullSecrets);
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Container(String name, String image, SecurityContext securityContext, Resources resources,
-                     List<VolumeMount> volumeMounts) {
+    private boolean podField(String key, JsonToken t) {
+        return switch (key) {
+            case "metadata" -> object(t) && fields(metadataField);
+            case "spec" -> object(t) && fields(specField);
+            default -> false;
+        };
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record SecurityContext(Boolean privileged, WindowsOptions windowsOptions) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record PodSecurityContext(WindowsOptions windowsOptions) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record WindowsOptions(Boolean hostProcess) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Resources(Map<String, Object> limits, Map<String, Object> requests) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record VolumeMount(String mountPropagation) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Volume(EmptyDir emptyDir) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record EmptyDir(String medium) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Os(String name) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Affinity(NodeAffinity nodeAffinity) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record NodeAffinity(NodeSelector requiredDuringSchedulingIgnoredDuringExecution) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record NodeSelector(List<Term> nodeSelectorTerms) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Term(List<Requirement> matchExpressions) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Requirement(String key, String operator, List<String> values) {
-    }
-
-    PodFacts toFacts() {
-        Meta meta = metadata != null ? metadata : new Meta(null, null, null, null);
-        Spec s = spec != null ? spec : new Spec(null, null, null, null, null, null, null, null, null, null, null, null, null);
-        boolean podHostProcess = s.securityContext() != null && s.securityContext().windowsOptions() != null
-                && Boolean.TRUE.equals(s.securityContext().windowsOptions().hostProcess());
-        List<PodFacts.Container> containers = new ArrayList<>();
-        addContainers(containers, s.initContainers(), true);
-        addContainers(containers, s.containers(), false);
-        boolean memoryEmptyDir = false;
-        if (s.volumes() != null) {
-            for (Volume v : s.volumes()) {
-                memoryEmptyDir |= v != null && v.emptyDir() != null && "Memory".equals(v.emptyDir().medium());
+    private boolean metadataField(String key, JsonToken t) {
+        switch (key) {
+            case "name" -> name = string(t);
+            case "namespace" -> namespace = string(t);
+            case "uid" -> uid = string(t);
+            case "annotations" -> {
+                return object(t) && fields(annotation);
+            }
+            default -> {
+                return false;
             }
         }
-        List<List<PodFacts.Requirement>> terms = new ArrayList<>();
-        if (s.affinity() != null && s.affinity().nodeAffinity() != null
-                && s.affinity().nodeAffinity().requiredDuringSchedulingIgnoredDuringExecution() != null
-                && s.affinity().nodeAffinity().requiredDuringSchedulingIgnoredDuringExecution().nodeSelectorTerms() != null) {
-            for (Term t : s.affinity().nodeAffinity().requiredDuringSchedulingIgnoredDuringExecution().nodeSelectorTerms()) {
-                List<PodFacts.Requirement> reqs = new ArrayList<>();
-                if (t != null && t.matchExpressions() != null) {
-                    for (Requirement r : t.matchExpressions()) {
-                        if (r != null && r.key() != null) {
-                            reqs.add(new PodFacts.Requirement(r.key(), r.operator(), r.values()));
-                        }
-                    }
+        return true;
+    }
+
+    /** Every annotation's value must be a string (as the API server's types say); only osfit's own is kept. */
+    private boolean annotation(String key, JsonToken t) {
+        String value = string(t);
+        if (key.equals(PlatformAnnotation.NAME)) {
+            platformAnnotation = value;
+        }
+        return true;
+    }
+
+    private boolean specField(String key, JsonToken t) {
+        switch (key) {
+            case "containers" -> containers = containers(t, false);
+            case "initContainers" -> initContainers = containers(t, true);
+            case "os" -> {
+                osName = null;
+                return object(t) && fields(osField);
+            }
+            case "nodeSelector" -> {
+                nodeSelector = null;
+                if (object(t)) {
+                    nodeSelector = new HashMap<>();
+                    fields(selector);
                 }
-                terms.add(reqs);
+            }
+            case "affinity" -> {
+                terms = null;
+                return object(t) && fields(affinityField);
+            }
+            case "securityContext" -> {
+                podHostProcess = false;
+                return object(t) && fields(podSecurityContextField);
+            }
+            case "hostPID" -> hostPID = bool(t);
+            case "hostIPC" -> hostIPC = bool(t);
+            case "volumes" -> {
+                memoryEmptyDir = false;
+                return elements(t, volumeField);
+            }
+            case "runtimeClassName" -> runtimeClassName = string(t);
+            case "schedulerName" -> schedulerName = string(t);
+            case "serviceAccountName" -> serviceAccountName = string(t);
+            case "imagePullSecrets" -> {
+                pullSecrets = new ArrayList<>();
+                return elements(t, secretField);
+            }
+            default -> {
+                return false;
             }
         }
-        String annotation = meta.annotations() == null ? null : meta.annotations().get(PlatformAnnotation.NAME);
-        return new PodFacts(meta.namespace(), meta.name(), containers, s.os() == null ? null : s.os().name(),
-                s.nodeSelector(), terms, Boolean.TRUE.equals(s.hostPID()), Boolean.TRUE.equals(s.hostIPC()),
-                memoryEmptyDir, podHostProcess, annotation, s.runtimeClassName(), meta.uid(), s.schedulerName(), s.serviceAccountName(),
-                pullSecrets(s.imagePullSecrets()));
+        return true;
     }
 
-    /** The names of the pod's pull secrets; the list is the pod author's, so it is cut at PullContext.MAX_SECRETS. */
-    private static List<String> pullSecrets(List<LocalObjectReference> refs) {
-        if (refs == null || refs.isEmpty()) {
+    private boolean selector(String key, JsonToken t) {
+        String value = string(t);
+        nodeSelector.put(key, value == null ? "" : value);
+        return true;
+    }
+
+    private List<PodFacts.Container> containers(JsonToken t, boolean init) {
+        if (!array(t)) {
             return List.of();
         }
-        List<String> names = new ArrayList<>();
-        for (LocalObjectReference r : refs) {
-            if (r != null && r.name() != null && names.size() < dev.osfit.image.PullContext.MAX_SECRETS) {
-                names.add(r.name());
+        List<PodFacts.Container> out = new ArrayList<>();
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (object(e)) {
+                cName = cImage = null;
+                cPrivileged = cHostProcess = cHugepages = cPropagation = false;
+                fields(containerField);
+                out.add(new PodFacts.Container(cName, cImage, init, cPrivileged, cHostProcess, cHugepages, cPropagation));
             }
         }
-        return names;
+        return out;
     }
 
-    private static void addContainers(List<PodFacts.Container> out, List<Container> containers, boolean init) {
-        if (containers == null) {
-            return;
-        }
-        for (Container c : containers) {
-            if (c == null) {
-                continue;
+    private boolean containerField(String key, JsonToken t) {
+        switch (key) {
+            case "name" -> cName = string(t);
+            case "image" -> cImage = string(t);
+            case "securityContext" -> {
+                cPrivileged = cHostProcess = false;
+                return object(t) && fields(securityContextField);
             }
-            SecurityContext sc = c.securityContext();
-            boolean privileged = sc != null && Boolean.TRUE.equals(sc.privileged());
-            boolean hostProcess = sc != null && sc.windowsOptions() != null && Boolean.TRUE.equals(sc.windowsOptions().hostProcess());
-            boolean hugepages = c.resources() != null && (hasHugepages(c.resources().limits()) || hasHugepages(c.resources().requests()));
-            boolean propagation = false;
-            if (c.volumeMounts() != null) {
-                for (VolumeMount m : c.volumeMounts()) {
-                    propagation |= m != null && m.mountPropagation() != null && !"None".equals(m.mountPropagation());
-                }
+            case "resources" -> {
+                cHugepages = false;
+                return object(t) && fields(resourcesField);
             }
-            out.add(new PodFacts.Container(c.name(), c.image(), init, privileged, hostProcess, hugepages, propagation));
+            case "volumeMounts" -> {
+                cPropagation = false;
+                return elements(t, mountField);
+            }
+            default -> {
+                return false;
+            }
         }
+        return true;
     }
 
-    private static boolean hasHugepages(Map<String, Object> resources) {
-        if (resources == null) {
-            return false;
-        }
-        for (String name : resources.keySet()) {
-            if (name.startsWith("hugepages-")) {
-                return true;
+    private boolean securityContextField(String key, JsonToken t) {
+        switch (key) {
+            case "privileged" -> cPrivileged = bool(t);
+            case "windowsOptions" -> {
+                cHostProcess = false;
+                return object(t) && fields(windowsOptions);
             }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean windowsOptions(String key, JsonToken t) {
+        if (key.equals("hostProcess")) {
+            cHostProcess = bool(t);
+            return true;
         }
         return false;
+    }
+
+    private boolean podSecurityContextField(String key, JsonToken t) {
+        return key.equals("windowsOptions") && object(t) && fields(podWindowsOptions);
+    }
+
+    private boolean podWindowsOptions(String key, JsonToken t) {
+        if (key.equals("hostProcess")) {
+            podHostProcess = bool(t);
+            return true;
+        }
+        return false;
+    }
+
+    /** limits and requests: only their resource names matter (a hugepages-* resource). */
+    private boolean resourcesField(String key, JsonToken t) {
+        return (key.equals("limits") || key.equals("requests")) && object(t) && fields(hugepages);
+    }
+
+    private boolean hugepages(String resource, JsonToken t) {
+        cHugepages |= resource.startsWith("hugepages-");
+        return false;
+    }
+
+    private boolean mountField(String key, JsonToken t) {
+        if (key.equals("mountPropagation")) {
+            String mode = string(t);
+            cPropagation |= mode != null && !mode.equals("None");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean volumeField(String key, JsonToken t) {
+        return key.equals("emptyDir") && object(t) && fields(emptyDirField);
+    }
+
+    private boolean emptyDirField(String key, JsonToken t) {
+        if (key.equals("medium")) {
+            memoryEmptyDir |= "Memory".equals(string(t));
+            return true;
+        }
+        return false;
+    }
+
+    private boolean osField(String key, JsonToken t) {
+        if (key.equals("name")) {
+            osName = string(t);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean affinityField(String key, JsonToken t) {
+        if (key.equals("nodeAffinity")) {
+            terms = null;
+            return object(t) && fields(nodeAffinityField);
+        }
+        return false;
+    }
+
+    private boolean nodeAffinityField(String key, JsonToken t) {
+        if (key.equals("requiredDuringSchedulingIgnoredDuringExecution")) {
+            terms = null;
+            return object(t) && fields(requiredField);
+        }
+        return false;
+    }
+
+    private boolean requiredField(String key, JsonToken t) {
+        if (!key.equals("nodeSelectorTerms")) {
+            return false;
+        }
+        terms = new ArrayList<>();
+        if (array(t)) {
+            JsonToken e;
+            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                // A null term is an empty one (it admits no node), as Go decodes it.
+                term = new ArrayList<>();
+                if (object(e)) {
+                    fields(termField);
+                }
+                terms.add(term);
+            }
+        }
+        return true;
+    }
+
+    private boolean termField(String key, JsonToken t) {
+        if (!key.equals("matchExpressions")) {
+            return false;
+        }
+        term.clear();
+        if (array(t)) {
+            JsonToken e;
+            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (object(e)) {
+                    rKey = rOperator = null;
+                    rValues = null;
+                    fields(requirementField);
+                    if (rKey != null) {
+                        term.add(new PodFacts.Requirement(rKey, rOperator, rValues));
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean requirementField(String key, JsonToken t) {
+        switch (key) {
+            case "key" -> rKey = string(t);
+            case "operator" -> rOperator = string(t);
+            case "values" -> {
+                rValues = null;
+                if (array(t)) {
+                    rValues = new ArrayList<>();
+                    JsonToken e;
+                    while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                        String v = string(e);
+                        rValues.add(v == null ? "" : v);
+                    }
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean secretField(String key, JsonToken t) {
+        if (key.equals("name")) {
+            String secret = string(t);
+            // The list is the pod author's: cut where PullContext would cut it anyway.
+            if (secret != null && pullSecrets.size() < PullContext.MAX_SECRETS) {
+                pullSecrets.add(secret);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Reads the object just started, property by property. */
+    private boolean fields(JsonFields.FieldReader reader) {
+        forEachField(p, reader);
+        return true;
+    }
+
+    /** Each object element of the array about to be read, through {@code reader} (null elements are skipped). */
+    private boolean elements(JsonToken t, JsonFields.FieldReader reader) {
+        if (array(t)) {
+            JsonToken e;
+            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (object(e)) {
+                    fields(reader);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether the value is an object (true) or null (false); anything else is bad input. */
+    private boolean object(JsonToken t) {
+        if (t == JsonToken.START_OBJECT) {
+            return true;
+        }
+        if (t != JsonToken.VALUE_NULL) {
+            throw wrong("an object", t);
+        }
+        return false;
+    }
+
+    private boolean array(JsonToken t) {
+        if (t == JsonToken.START_ARRAY) {
+            return true;
+        }
+        if (t != JsonToken.VALUE_NULL) {
+            throw wrong("an array", t);
+        }
+        return false;
+    }
+
+    private String string(JsonToken t) {
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getString();
+        }
+        if (t != JsonToken.VALUE_NULL) {
+            throw wrong("a string", t);
+        }
+        return null;
+    }
+
+    private boolean bool(JsonToken t) {
+        if (t == JsonToken.VALUE_TRUE) {
+            return true;
+        }
+        if (t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL) {
+            throw wrong("a boolean", t);
+        }
+        return false;
+    }
+
+    private BadRequestException wrong(String expected, JsonToken found) {
+        return new BadRequestException(where + path(found) + ": expected " + expected + ", found " + JsonFields.describe(found));
+    }
+
+    /** ".spec.containers[0].image": the value just read, from the parser's contexts up to the pod's own (built only for a message). */
+    private String path(JsonToken current) {
+        TokenStreamContext c = p.streamReadContext();
+        if (current == JsonToken.START_OBJECT || current == JsonToken.START_ARRAY) {
+            c = c.getParent(); // the value's own context is open already; its name is in the one around it
+        }
+        List<String> segments = new ArrayList<>();
+        for (; c != null; c = c.getParent()) {
+            if (c.inArray()) {
+                segments.add("[" + c.getCurrentIndex() + "]");
+            } else if (c.inObject()) {
+                segments.add("." + c.currentName());
+            }
+            if (c == pod) {
+                break;
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            b.append(segments.get(i));
+        }
+        return b.toString();
     }
 }

@@ -6,19 +6,15 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads a v1.Pod into {@link PodFacts}, the same way wherever the pod comes from: inside an extender
  * request (a streaming parser positioned at the pod), an AdmissionReview's object (its bytes inside the
- * review), a JSON tree (the gate controller's pods), or the API server's answer (bytes). The pod is bound
- * to narrow records ({@code PodJson}): only the fields osfit reads; everything else is skipped by the
- * parser without being built. Thread-safe.
+ * review), a JSON tree (the gate controller's pods), or the API server's answer (bytes). One streaming
+ * reader ({@code PodJson}) takes only the fields osfit reads; everything else is skipped by the parser
+ * without being built. Thread-safe.
  */
 public final class PodReader {
 
@@ -28,20 +24,6 @@ public final class PodReader {
     private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                     .build())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false)
-            // The pod is bound in the middle of a request stream; what follows it is read by the caller.
-            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, false)
-            // An image given as a number or a boolean is a wrong type, not a string.
-            .withCoercionConfig(LogicalType.Textual, c -> {
-                c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-                c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-                c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-            })
-            .withCoercionConfig(LogicalType.Boolean, c -> {
-                c.setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-                c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-            })
             .build();
 
     private PodReader() {
@@ -58,25 +40,17 @@ public final class PodReader {
      */
     public static PodFacts read(JsonParser p, String where) {
         JsonFields.expect(p.currentToken(), JsonToken.START_OBJECT, where);
-        try {
-            return MAPPER.readValue(p, PodJson.class).toFacts();
-        } catch (JacksonException e) {
-            if (e.getPath().isEmpty()) {
-                throw e;
-            }
-            throw new BadRequestException(where + path(e) + ": " + firstLine(e.getOriginalMessage()));
-        }
+        return PodJson.read(p, where);
     }
 
-    /** A pod given as a JSON tree (an AdmissionReview's request.object): bound from the tree, not re-read from text. */
+    /** A pod given as a JSON tree (the gate controller's, the placement audit's): read from the tree, not re-serialised. */
     public static PodFacts fromTree(JsonNode pod) {
         if (pod == null || !pod.isObject()) {
             throw new BadRequestException("pod: expected an object");
         }
-        try {
-            return MAPPER.treeToValue(pod, PodJson.class).toFacts();
-        } catch (JacksonException e) {
-            throw new BadRequestException("pod" + path(e) + ": " + firstLine(e.getOriginalMessage()));
+        try (JsonParser p = MAPPER.treeAsTokens(pod)) {
+            p.nextToken();
+            return PodJson.read(p, "pod");
         }
     }
 
@@ -102,18 +76,6 @@ public final class PodReader {
             b.append(" at line ").append(e.getLocation().getLineNr()).append(", column ").append(e.getLocation().getColumnNr());
         }
         return new BadRequestException(b.append(": ").append(firstLine(e.getOriginalMessage())).toString());
-    }
-
-    private static String path(JacksonException e) {
-        StringBuilder b = new StringBuilder();
-        for (JacksonException.Reference r : e.getPath()) {
-            if (r.getPropertyName() != null) {
-                b.append('.').append(r.getPropertyName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.toString();
     }
 
     private static String firstLine(String message) {
