@@ -13,11 +13,24 @@ public record PullContext(String namespace, String serviceAccount, List<String> 
     public static final PullContext NONE = new PullContext(null, null, List.of());
 
     public PullContext {
-        pullSecrets = pullSecrets == null ? List.of()
-                : List.copyOf(pullSecrets.stream().filter(s -> s != null && !s.isEmpty() && s.length() <= 253).limit(MAX_SECRETS).toList());
+        pullSecrets = pullSecrets == null || pullSecrets.isEmpty() ? List.of() : usable(pullSecrets);
         if (serviceAccount != null && (serviceAccount.isEmpty() || serviceAccount.length() > 253)) {
             serviceAccount = null;
         }
+    }
+
+    /** The names a Secret can have, the first {@link #MAX_SECRETS} of them (a loop: this runs for every pod compiled). */
+    private static List<String> usable(List<String> names) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(Math.min(names.size(), MAX_SECRETS));
+        for (String s : names) {
+            if (out.size() == MAX_SECRETS) {
+                break;
+            }
+            if (s != null && !s.isEmpty() && s.length() <= 253) {
+                out.add(s);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Whether there is anything to look up (a namespace and a secret or a service account). */

@@ -79,6 +79,8 @@ public final class PodCompiler {
 
         Map<String, CompletableFuture<Optional<ImagePlatforms>>> lookups = new LinkedHashMap<>();
         Map<String, String> invalid = new LinkedHashMap<>();
+        PullContext requester = pod.pullContext();
+        boolean allDone = true;
         for (PodFacts.Container c : pod.containers()) {
             String image = c.image();
             if (lookups.containsKey(image) || invalid.containsKey(image)) {
@@ -97,26 +99,36 @@ public final class PodCompiler {
                 } else {
                     overLimit.add(image);
                 }
-                lookups.put(image, resolve(ref, remote ? chain : localChain, 0, pod.pullContext()).toCompletableFuture());
+                CompletableFuture<Optional<ImagePlatforms>> lookup = resolve(ref, remote ? chain : localChain, 0, requester);
+                allDone &= lookup.isDone();
+                lookups.put(image, lookup);
             }
         }
-        return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<PodRequirements.ImageNeed> known = new ArrayList<>();
-            List<String> unknown = new ArrayList<>();
-            lookups.forEach((image, lookup) -> {
-                Optional<ImagePlatforms> platforms = lookup.join();
-                if (platforms.isPresent()) {
-                    known.add(new PodRequirements.ImageNeed(image, platforms.get().platforms(), platforms.get().source()));
-                } else if (overLimit.contains(image)) {
-                    unknown.add(image + " (" + String.format(OVER_LIMIT, limits.images(), limits.registries()) + ")");
-                } else {
-                    unknown.add(image);
-                }
-            });
-            invalid.forEach((image, reason) -> unknown.add(image + " (" + reason + ")"));
-            Isolation iso = pod.runtimeClassName() == null ? Isolation.PROCESS : isolation.of(pod.runtimeClassName());
-            return PodRequirements.of(pod, known, unknown, policy, iso);
+        if (allDone) {
+            // Every source answered from what it holds (the usual case): no future chained per pod.
+            return CompletableFuture.completedFuture(requirements(pod, lookups, invalid, overLimit));
+        }
+        return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> requirements(pod, lookups, invalid, overLimit));
+    }
+
+    private PodRequirements requirements(PodFacts pod, Map<String, CompletableFuture<Optional<ImagePlatforms>>> lookups,
+                                         Map<String, String> invalid, Set<String> overLimit) {
+        List<PodRequirements.ImageNeed> known = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        lookups.forEach((image, lookup) -> {
+            Optional<ImagePlatforms> platforms = lookup.join();
+            if (platforms.isPresent()) {
+                known.add(new PodRequirements.ImageNeed(image, platforms.get().platforms(), platforms.get().source()));
+            } else if (overLimit.contains(image)) {
+                unknown.add(image + " (" + String.format(OVER_LIMIT, limits.images(), limits.registries()) + ")");
+            } else {
+                unknown.add(image);
+            }
         });
+        invalid.forEach((image, reason) -> unknown.add(image + " (" + reason + ")"));
+        Isolation iso = pod.runtimeClassName() == null ? Isolation.PROCESS : isolation.of(pod.runtimeClassName());
+        return PodRequirements.of(pod, known, unknown, policy, iso);
     }
 
     /** Whether a source is still looking up one of the pod's images (a later compile may know more). */
@@ -133,12 +145,26 @@ public final class PodCompiler {
         return false;
     }
 
-    private static CompletionStage<Optional<ImagePlatforms>> resolve(ImageRef ref, List<ImagePlatformSource> chain, int i, PullContext requester) {
-        if (i == chain.size()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+    /**
+     * The first source in {@code chain}, from {@code i}, that knows the image (a source that fails counts as
+     * not knowing). Sources that answer at once are asked in a loop; only a lookup under way is chained.
+     */
+    private static CompletableFuture<Optional<ImagePlatforms>> resolve(ImageRef ref, List<ImagePlatformSource> chain, int i,
+                                                                     PullContext requester) {
+        for (; i < chain.size(); i++) {
+            CompletableFuture<Optional<ImagePlatforms>> answer = chain.get(i).platforms(ref, requester).toCompletableFuture();
+            if (!answer.isDone()) {
+                int next = i + 1;
+                return answer.exceptionally(error -> Optional.empty())
+                        .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : resolve(ref, chain, next, requester));
+            }
+            if (!answer.isCompletedExceptionally()) {
+                Optional<ImagePlatforms> found = answer.join();
+                if (found.isPresent()) {
+                    return answer;
+                }
+            }
         }
-        return chain.get(i).platforms(ref, requester)
-                .exceptionally(error -> Optional.empty())
-                .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : resolve(ref, chain, i + 1, requester));
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 }
