@@ -31,8 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * hinted pods against the unhinted ones. Interleaved (A B C, A B C, ...) on fresh etcd with 1000 nodes (10%
  * Windows); 8 client threads create the pods; before the measured pods, warm-up pods are created in a
  * namespace of their own and deleted again (they pass admission, and osfit's pod watch sees them as it
- * sees every pod in a cluster), then dry-run probes wait for osfit's first hint. Also the webhook's CPU
- * per created pod (from /proc).
+ * sees every pod in a cluster), then dry-run probes wait for osfit's first hint, then a burst of dry-run
+ * creates opens the connections the measured creates use. Also the webhook's CPU per created pod (from /proc).
  *
  * <pre>
  * mvn -B -q install -DskipTests && cd benchmarks && mvn -B -q package && \
@@ -90,8 +90,8 @@ public final class HintsDriver {
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("what", "kube-apiserver and kube-scheduler v1.32.5, hints only (hints-only.yaml, no extender), " + nodes
                 + " nodes (10% Windows), " + pods + " small Linux pods created by 8 threads per run after "
-                + Integer.getInteger("osfit.bench.warmup", 1000) + " warm-up pods created and deleted in a namespace of their own and the"
-                + " webhook's process idle again, runs interleaved on fresh etcd");
+                + Integer.getInteger("osfit.bench.warmup", 1000) + " warm-up pods created and deleted in a namespace of their own, " + BURST
+                + " dry-run creates, and the webhook's process idle again, runs interleaved on fresh etcd");
         out.put("summary", summary);
         out.put("runs", runs);
         // A run of some setups only, or of fewer than three rounds (a trial), must not overwrite the published comparison.
@@ -109,6 +109,8 @@ public final class HintsDriver {
     }
 
     static final String WARM_NAMESPACE = "osfit-warm-up";
+    /** Dry-run creates between the warm-up's deletions and the measured creates. */
+    static final int BURST = 2000;
 
     static Run run(Setup setup, int round, int nodeCount, int podCount, Path jar) throws Exception {
         ControlPlane plane = ControlPlane.startNew();
@@ -174,6 +176,20 @@ public final class HintsDriver {
             if (setup == Setup.OSFIT) {
                 awaitHinted(kube);
             }
+            // Then a burst of dry-run creates (through the webhook as a create goes, nothing stored), so that the
+            // measured creates run on connections already open. Without it they began with new TLS connections
+            // (the webhook's idle timeout had closed the warm-up's during the deletions), and the first new
+            // connection after the JIT had compiled the hot path without one sent Netty's and the JDK's TLS code
+            // back to the interpreter: a compile log showed the traps, then 4 to 6 s of recompiling inside the
+            // measured creates. That happens once per process, to any JVM webhook; the creates measure the rest.
+            List<Future<?>> burst = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                ObjectNode pod = RealSchedulerDriver.pod("burst-" + i);
+                burst.add(pool.submit(() -> kube.send("POST", "/api/v1/namespaces/" + WARM_NAMESPACE + "/pods?dryRun=All", "application/json", pod)));
+            }
+            for (Future<?> f : burst) {
+                f.get();
+            }
             if (webhookPid > 0) {
                 // The warm-up's deletions reach the webhook's pod watch after the API server has answered them, and
                 // the JIT compiles that work as it piles up (a compile log put 7 s of compiling into the measured
@@ -200,6 +216,14 @@ public final class HintsDriver {
             }
             double createSeconds = (System.nanoTime() - start) / 1e9;
             long cpuAfter = webhookPid > 0 ? RealSchedulerDriver.ticks(webhookPid) : 0;
+            if (webhookPid > 0) {
+                // Where the measured creates fall in a compile log of the webhook (its stamps count from the process's start).
+                ProcessHandle.of(webhookPid).flatMap(h -> h.info().startInstant()).ifPresent(born -> {
+                    double end = Duration.between(born, java.time.Instant.now()).toMillis() / 1000.0;
+                    System.out.printf(Locale.ROOT, "%s: measured creates from %.1f to %.1f s of the webhook process's life%n",
+                            setup, end - createSeconds, end);
+                });
+            }
             Map<String, Double> byThreads = new java.util.TreeMap<>();
             if (webhookPid > 0) {
                 for (Map.Entry<String, Long> e : RealSchedulerDriver.threadTicks(webhookPid).entrySet()) {
@@ -255,7 +279,6 @@ public final class HintsDriver {
         }
     }
 
-    /** osfit hints once its node index has the nodes; until then pods pass unchanged. */
     /** Seconds until the process used at most 5% of a core in each of two successive seconds (at most 60 s). */
     static double awaitIdle(long pid) throws java.io.IOException, InterruptedException {
         long start = System.nanoTime();
@@ -270,6 +293,7 @@ public final class HintsDriver {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /** osfit hints once its node index has the nodes; until then pods pass unchanged. */
     static void awaitHinted(Kube kube) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
