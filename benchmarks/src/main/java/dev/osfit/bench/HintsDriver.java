@@ -25,10 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Placement hints alone, through the real API server v1.32.5 and kube-scheduler: pods created per second
- * with no webhook, with the webhook floor ({@link NoopWebhook}: admits without a patch) and with osfit's
- * webhook (the shipped MutatingWebhookConfiguration, pointed at it), then the same pods scheduled by
+ * with no webhook, with the webhook floor ({@link NoopWebhook}: admits without a patch), with the floor
+ * admitting with osfit's patch (what applying it costs the API server) and with osfit's webhook (the
+ * shipped MutatingWebhookConfiguration, pointed at it), then the same pods scheduled by
  * kube-scheduler with the shipped {@code hints-only.yaml} (no extender): pods bound per second, osfit's
- * hinted pods against the unhinted ones. Interleaved (A B C, A B C, ...) on fresh etcd with 1000 nodes (10%
+ * hinted pods against the unhinted ones. Interleaved (A B C D, A B C D, ...) on fresh etcd with 1000 nodes (10%
  * Windows); 8 client threads create the pods; before the measured pods, warm-up pods are created in a
  * namespace of their own and deleted again (they pass admission, and osfit's pod watch sees them as it
  * sees every pod in a cluster), then dry-run probes wait for osfit's first hint, then a burst of dry-run
@@ -43,7 +44,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class HintsDriver {
 
-    enum Setup { NONE, NOOP, OSFIT }
+    /**
+     * No webhook; the webhook floor (admits without a patch); the floor admitting with osfit's patch (what
+     * applying the patch costs the API server, apart from osfit); osfit's webhook.
+     */
+    enum Setup { NONE, NOOP, PATCH, OSFIT }
 
     record Run(String setup, int round, int pods, double createSeconds, double createdPerSecond, double webhookCpuMsPerPod,
                Map<String, Double> webhookCpuMsPerPodByThreads, int hinted, double bindSeconds, double boundPerSecond) {
@@ -83,6 +88,9 @@ public final class HintsDriver {
         double boundOsfit = mean(runs, Setup.OSFIT, Run::boundPerSecond);
         double boundNone = mean(runs, Setup.NONE, Run::boundPerSecond);
         summary.put("createdOsfitOverNoopWebhook", createdOsfit / createdNoop);
+        // What is left of the gap once the API server has applied the same patch for the floor.
+        summary.put("createdOsfitOverPatchingFloor", createdOsfit / mean(runs, Setup.PATCH, Run::createdPerSecond));
+        summary.put("createdPatchingFloorOverNoopWebhook", mean(runs, Setup.PATCH, Run::createdPerSecond) / createdNoop);
         summary.put("boundWithHintsOverNone", boundOsfit / boundNone);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", LocalDate.now().toString());
@@ -129,10 +137,11 @@ public final class HintsDriver {
                 Files.writeString(tls.resolve("tls.crt"), serving.certificatePem());
                 Files.writeString(tls.resolve("tls.key"), serving.keyPem());
                 int port;
-                if (setup == Setup.NOOP) {
+                if (setup == Setup.NOOP || setup == Setup.PATCH) {
                     noop = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
                             System.getProperty("java.class.path"), NoopWebhook.class.getName(), tls.resolve("tls.crt").toString(),
-                            tls.resolve("tls.key").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                            tls.resolve("tls.key").toString(), setup == Setup.PATCH ? "patch" : "none")
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                     port = Integer.parseInt(new BufferedReader(new InputStreamReader(noop.getInputStream(), StandardCharsets.UTF_8)).readLine().trim());
                     webhookPid = noop.pid();
                 } else {
@@ -233,8 +242,8 @@ public final class HintsDriver {
                     }
                 }
             }
-            if (setup == Setup.OSFIT && hinted != podCount) {
-                throw new IllegalStateException("osfit hinted " + hinted + " of " + podCount + " pods");
+            if ((setup == Setup.OSFIT || setup == Setup.PATCH) && hinted != podCount) {
+                throw new IllegalStateException(setup + ": " + hinted + " of " + podCount + " pods hinted");
             }
 
             // Then kube-scheduler, hints only, schedules what was created.
