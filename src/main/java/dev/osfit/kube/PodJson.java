@@ -50,6 +50,9 @@ final class PodJson {
     private boolean memoryEmptyDir;
     private boolean podHostProcess;
 
+    // windowsOptions being read (the pod's or a container's).
+    private boolean hostProcess;
+
     // The container being read.
     private String cName;
     private String cImage;
@@ -74,7 +77,6 @@ final class PodJson {
     private final JsonFields.FieldReader securityContextField = this::securityContextField;
     private final JsonFields.FieldReader windowsOptions = this::windowsOptions;
     private final JsonFields.FieldReader podSecurityContextField = this::podSecurityContextField;
-    private final JsonFields.FieldReader podWindowsOptions = this::podWindowsOptions;
     private final JsonFields.FieldReader resourcesField = this::resourcesField;
     private final JsonFields.FieldReader hugepages = this::hugepages;
     private final JsonFields.FieldReader mountField = this::mountField;
@@ -241,10 +243,7 @@ final class PodJson {
     private boolean securityContextField(String key, JsonToken t) {
         switch (key) {
             case "privileged" -> cPrivileged = bool(t);
-            case "windowsOptions" -> {
-                cHostProcess = false;
-                return object(t) && fields(windowsOptions);
-            }
+            case "windowsOptions" -> cHostProcess = hostProcess(t);
             default -> {
                 return false;
             }
@@ -252,21 +251,26 @@ final class PodJson {
         return true;
     }
 
-    private boolean windowsOptions(String key, JsonToken t) {
-        if (key.equals("hostProcess")) {
-            cHostProcess = bool(t);
+    private boolean podSecurityContextField(String key, JsonToken t) {
+        if (key.equals("windowsOptions")) {
+            podHostProcess = hostProcess(t);
             return true;
         }
         return false;
     }
 
-    private boolean podSecurityContextField(String key, JsonToken t) {
-        return key.equals("windowsOptions") && object(t) && fields(podWindowsOptions);
+    /** windowsOptions.hostProcess, the pod's or a container's. */
+    private boolean hostProcess(JsonToken t) {
+        hostProcess = false;
+        if (object(t)) {
+            fields(windowsOptions);
+        }
+        return hostProcess;
     }
 
-    private boolean podWindowsOptions(String key, JsonToken t) {
+    private boolean windowsOptions(String key, JsonToken t) {
         if (key.equals("hostProcess")) {
-            podHostProcess = bool(t);
+            hostProcess = bool(t);
             return true;
         }
         return false;
@@ -422,21 +426,19 @@ final class PodJson {
 
     /** Whether the value is an object (true) or null (false); anything else is bad input. */
     private boolean object(JsonToken t) {
-        if (t == JsonToken.START_OBJECT) {
-            return true;
-        }
-        if (t != JsonToken.VALUE_NULL) {
-            throw wrong("an object", t);
-        }
-        return false;
+        return opens(t, JsonToken.START_OBJECT, "an object");
     }
 
     private boolean array(JsonToken t) {
-        if (t == JsonToken.START_ARRAY) {
+        return opens(t, JsonToken.START_ARRAY, "an array");
+    }
+
+    private boolean opens(JsonToken t, JsonToken start, String expected) {
+        if (t == start) {
             return true;
         }
         if (t != JsonToken.VALUE_NULL) {
-            throw wrong("an array", t);
+            throw wrong(expected, t);
         }
         return false;
     }
