@@ -108,6 +108,9 @@ public final class HintsDriver {
                         .collect(java.util.stream.Collectors.joining("-")) + ".json");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, RealSchedulerDriver.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        if (file.startsWith("results")) {
+            RatioChart.write(Path.of("results"));
+        }
         System.out.printf(Locale.ROOT, "created: osfit / webhook floor %.2f (%.1f / %.1f pods/s); bound: with hints / none %.2f (%.1f / %.1f); written to %s%n",
                 createdOsfit / createdNoop, createdOsfit, createdNoop, boundOsfit / boundNone, boundOsfit, boundNone, file);
     }

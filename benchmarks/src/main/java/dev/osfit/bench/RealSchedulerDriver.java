@@ -125,6 +125,9 @@ public final class RealSchedulerDriver {
                 : Path.of(System.getProperty("java.io.tmpdir"), "real-scheduler-" + setups.stream().map(Enum::name)
                         .collect(java.util.stream.Collectors.joining("-")) + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        if (file.startsWith(results)) {
+            RatioChart.write(results);
+        }
         System.out.printf(Locale.ROOT, "osfit / no-op extender: %.2f (mean pods/s %.1f / %.1f); no-op / none: %.2f; written to %s%n",
                 osfit / noop, osfit, noop, noop / none, file);
     }
