@@ -94,11 +94,8 @@ public final class RatioChart {
         int top = 40;
         int h = top + rowHeight * bars.size() + 40;
         double max = 2.5;
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
-        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\">Real kube-scheduler and API server v1.32.5: osfit's ratio"
-                + " (bar: means of the rounds, dots: each round, tick: target)</text>%n"));
+        StringBuilder s = Report.svgStart(w, h, 10, "Real kube-scheduler and API server v1.32.5: osfit's ratio"
+                + " (bar: means of the rounds, dots: each round, tick: target)");
         for (double v = 0; v <= max + 1e-9; v += 0.5) {
             double x = left + (w - left - right) * v / max;
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.1f</text>%n",
@@ -108,9 +105,9 @@ public final class RatioChart {
             Bar b = bars.get(i);
             int y = top + i * rowHeight;
             boolean met = b.ratio() >= b.target();
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", left - 8, y + 16, escape(b.label())));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", left - 8, y + 16, Report.escape(b.label())));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#777\" font-size=\"10\">%s</text>%n",
-                    left - 8, y + 30, escape(b.file())));
+                    left - 8, y + 30, Report.escape(b.file())));
             double bw = (w - left - right) * Math.min(b.ratio(), max) / max;
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"/>%n",
                     left, y + 4, bw, met ? "#2ca02c" : "#d62728"));
@@ -124,9 +121,5 @@ public final class RatioChart {
                     tx, tx, y, y + 28));
         }
         return s.append("</svg>\n").toString();
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;");
     }
 }

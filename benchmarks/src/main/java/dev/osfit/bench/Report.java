@@ -156,6 +156,21 @@ final class Report {
         return b.append("\n}\n").toString();
     }
 
+    /** An SVG document of {@code w} x {@code h} on white, with its title at {@code titleX}: the start every chart here shares. */
+    static StringBuilder svgStart(int w, int h, int titleX, String title) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
+        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">%s</text>%n", titleX,
+                escape(title)));
+        return s;
+    }
+
+    /** Text as SVG takes it. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;");
+    }
+
     /** Time per pod against node count, log-log, osfit against the baseline, for both pods. */
     static String chart(List<Row> rows) {
         int w = 720;
@@ -168,10 +183,7 @@ final class Report {
         double maxX = Math.log10(15000);
         double minY = Math.log10(0.1);
         double maxY = Math.log10(100_000);
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
-        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">Filter + score of one pod (names mode): µs per pod</text>%n", left));
+        StringBuilder s = svgStart(w, h, left, "Filter + score of one pod (names mode): µs per pod");
         for (int e = -1; e <= 5; e++) {
             double y = top + (h - top - bottom) * (1 - (e - minY) / (maxY - minY));
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
